@@ -1,0 +1,18 @@
+using Nsm.Api;
+
+namespace Nsm.Healing;
+
+/// <summary>The first Request an NSC hands to its connection grain.</summary>
+[GenerateSerializer, Immutable, Alias("nsm.ConnectionRequest")]
+public sealed record ConnectionRequest
+{
+    /// <summary>The NSMgr to talk to: http://host:port (h2c), https://host:port, or unix:///path.</summary>
+    [Id(0)] public required string NsmgrAddress { get; init; }
+
+    /// <summary>The NSM request. Its connection id must be the grain key; an empty path gets the NSC's segment.</summary>
+    [Id(1)] public required NetworkServiceRequest Request { get; init; }
+
+    /// <summary>The NSC's name for path segment 0 when the request has no path yet.</summary>
+    [Id(2)] public string ClientName { get; init; } = "nsc";
+    [Id(3)] public HealPolicy Policy { get; init; } = HealPolicy.Default;
+}

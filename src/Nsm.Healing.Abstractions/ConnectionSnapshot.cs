@@ -1,0 +1,32 @@
+using Nsm.Api;
+
+namespace Nsm.Healing;
+
+/// <summary>What a connection grain says about itself: the answer to "get state" and each item of "watch".</summary>
+[GenerateSerializer, Immutable, Alias("nsm.ConnectionSnapshot")]
+public sealed record ConnectionSnapshot
+{
+    [Id(0)] public required string ConnectionId { get; init; }
+    [Id(1)] public ConnectionPhase Phase { get; init; }
+
+    /// <summary>Why the connection is in this phase, e.g. the failure reason when <see cref="ConnectionPhase.Failed"/>.</summary>
+    [Id(2)] public string? Reason { get; init; }
+    [Id(3)] public string? NsmgrAddress { get; init; }
+
+    /// <summary>The Connection as the NSMgr last returned it; after a reselect it carries the new endpoint and IPs.</summary>
+    [Id(4)] public Connection? Connection { get; init; }
+    [Id(5)] public DataPlaneVerdict DataPlane { get; init; }
+
+    /// <summary>The heal in progress, if any.</summary>
+    [Id(6)] public HealRecord? CurrentHeal { get; init; }
+    [Id(7)] public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>Finished heals, oldest first, bounded.</summary>
+    [Id(8)] public IReadOnlyList<HealRecord> History { get; init; } = [];
+
+    /// <summary>When the path tokens are next refreshed, while Up.</summary>
+    [Id(9)] public DateTimeOffset? NextRefreshAt { get; init; }
+
+    public HealRecord? LastHeal => CurrentHeal ?? (History.Count > 0 ? History[^1] : null);
+    public string? Endpoint => Connection?.NetworkServiceEndpointName;
+}

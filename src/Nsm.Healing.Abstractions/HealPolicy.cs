@@ -1,0 +1,75 @@
+namespace Nsm.Healing;
+
+/// <summary>
+/// How one connection heals. Every field has a default chosen for NSM (see docs/operations.md);
+/// <see cref="Validate"/> rejects values that would make healing stall, spin or never give up silently.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("nsm.HealPolicy")]
+public sealed record HealPolicy
+{
+    /// <summary>The defaults: retries start at up to 150 ms, double, cap at 30 s, give up after 10 minutes.</summary>
+    public static HealPolicy Default { get; } = new();
+
+    /// <summary>Upper bound of the first retry delay (full jitter draws the delay from [0, bound]).</summary>
+    [Id(0)] public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>The retry delay never grows beyond this.</summary>
+    [Id(1)] public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Each failed attempt multiplies the delay bound by this.</summary>
+    [Id(2)] public double BackoffMultiplier { get; init; } = 2.0;
+
+    /// <summary>Full jitter spreads retries of many connections so they do not hit the NSMgr in lockstep.</summary>
+    [Id(3)] public bool Jitter { get; init; } = true;
+
+    /// <summary>Attempts per heal before it fails; 0 means no limit (the deadline still applies).</summary>
+    [Id(4)] public int MaxAttempts { get; init; }
+
+    /// <summary>How long one heal may run before it fails; <see cref="TimeSpan.Zero"/> means no deadline.</summary>
+    [Id(5)] public TimeSpan HealDeadline { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Failed restores before giving up on the endpoint and reselecting (e.g. the NSE was unregistered).</summary>
+    [Id(6)] public int RestoreAttemptsBeforeReselect { get; init; } = 5;
+
+    /// <summary>Time spent restoring before reselecting, whichever of this and the attempt count comes first.</summary>
+    [Id(7)] public TimeSpan RestoreTimeBeforeReselect { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>What a DOWN or DELETE means when nobody knows the data plane's state. Upstream reselects.</summary>
+    [Id(8)] public HealDecision OnDownWithUnknownDataPlane { get; init; } = HealDecision.Reselect;
+
+    /// <summary>How long one Request or Close to the NSMgr may take (upstream NSC: 15 s).</summary>
+    [Id(9)] public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Refresh when this fraction of the token lifetime has passed (upstream NSC hop: 0.2).</summary>
+    [Id(10)] public double RefreshFraction { get; init; } = 0.2;
+
+    /// <summary>A data-plane "up" verdict older than this no longer counts as known good.</summary>
+    [Id(11)] public TimeSpan DataPlaneVerdictLifetime { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A retry further out than this is no retry; it also keeps grain timers within their range.</summary>
+    public static readonly TimeSpan LongestRetryDelay = TimeSpan.FromHours(1);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first field that breaks its rule.</summary>
+    public HealPolicy Validate()
+    {
+        var problem = FindProblem();
+        return problem is null ? this : throw new ArgumentException($"Invalid heal policy: {problem}", nameof(HealPolicy));
+    }
+
+    private string? FindProblem()
+    {
+        if (FirstRetryDelay <= TimeSpan.Zero) return $"{nameof(FirstRetryDelay)} must be positive (was {FirstRetryDelay})";
+        if (MaxRetryDelay < FirstRetryDelay) return $"{nameof(MaxRetryDelay)} ({MaxRetryDelay}) must be at least {nameof(FirstRetryDelay)} ({FirstRetryDelay})";
+        if (MaxRetryDelay > LongestRetryDelay) return $"{nameof(MaxRetryDelay)} must be at most {LongestRetryDelay} (was {MaxRetryDelay})";
+        if (!(BackoffMultiplier >= 1.0) || double.IsInfinity(BackoffMultiplier)) return $"{nameof(BackoffMultiplier)} must be a finite number >= 1 (was {BackoffMultiplier})";
+        if (MaxAttempts < 0) return $"{nameof(MaxAttempts)} must be 0 (no limit) or positive (was {MaxAttempts})";
+        if (HealDeadline < TimeSpan.Zero) return $"{nameof(HealDeadline)} must be zero (no deadline) or positive (was {HealDeadline})";
+        if (RestoreAttemptsBeforeReselect < 1) return $"{nameof(RestoreAttemptsBeforeReselect)} must be at least 1 (was {RestoreAttemptsBeforeReselect})";
+        if (RestoreTimeBeforeReselect <= TimeSpan.Zero) return $"{nameof(RestoreTimeBeforeReselect)} must be positive (was {RestoreTimeBeforeReselect})";
+        if (OnDownWithUnknownDataPlane is not (HealDecision.Restore or HealDecision.Reselect)) return $"{nameof(OnDownWithUnknownDataPlane)} must be Restore or Reselect (was {OnDownWithUnknownDataPlane})";
+        if (RequestTimeout <= TimeSpan.Zero) return $"{nameof(RequestTimeout)} must be positive (was {RequestTimeout})";
+        if (!(RefreshFraction > 0 && RefreshFraction < 1)) return $"{nameof(RefreshFraction)} must be between 0 and 1, exclusive (was {RefreshFraction})";
+        if (DataPlaneVerdictLifetime <= TimeSpan.Zero) return $"{nameof(DataPlaneVerdictLifetime)} must be positive (was {DataPlaneVerdictLifetime})";
+        return null;
+    }
+}

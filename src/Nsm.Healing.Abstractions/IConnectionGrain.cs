@@ -1,0 +1,46 @@
+namespace Nsm.Healing;
+
+/// <summary>
+/// One NSM connection, keyed by its connection id. The grain owns the connection on the NSC's behalf:
+/// it requests, refreshes, heals and closes it, and persists what it needs to carry on after a host dies.
+/// </summary>
+[Alias("nsm.IConnectionGrain")]
+public interface IConnectionGrain : IGrainWithStringKey
+{
+    /// <summary>Makes the first Request. Returns once the NSMgr answered; throws with the NSMgr's error otherwise, leaving nothing behind.</summary>
+    [Alias("Request")]
+    Task<ConnectionSnapshot> Request(ConnectionRequest request);
+
+    /// <summary>Takes over a connection the NSC already holds.</summary>
+    [Alias("Adopt")]
+    Task<ConnectionSnapshot> Adopt(AdoptRequest request);
+
+    /// <summary>Closes the connection at the NSMgr. Wins over a heal in progress; no heal runs afterwards.</summary>
+    [Alias("Close")]
+    Task Close();
+
+    [Alias("GetState")]
+    Task<ConnectionSnapshot> GetState();
+
+    /// <summary>The current snapshot, then one per change (new Connection after a heal, phase changes), until the connection closes.</summary>
+    [Alias("Watch")]
+    IAsyncEnumerable<ConnectionSnapshot> Watch(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The NSC's liveness verdict on the data plane. A Down reselects. <paramref name="checkedConnection"/> is the
+    /// Connection the check ran against: a verdict about a connection a heal already replaced is ignored.
+    /// </summary>
+    [Alias("ReportDataPlane")]
+    Task ReportDataPlane(DataPlaneVerdict verdict, Nsm.Api.Connection? checkedConnection = null);
+
+    /// <summary>Operator: heal now (restore, or reselect when the data plane is known down), resetting the backoff.</summary>
+    [Alias("HealNow")]
+    Task HealNow();
+
+    /// <summary>Operator: stop acting on triggers until resumed.</summary>
+    [Alias("Pause")]
+    Task Pause(string reason);
+
+    [Alias("Resume")]
+    Task Resume();
+}

@@ -1,0 +1,20 @@
+namespace Nsm.Healing.Decisions;
+
+/// <summary>Reads a failed call's gRPC status the way healing needs it.</summary>
+public static class NsmgrFailure
+{
+    /// <summary>
+    /// True when the NSMgr did not answer about the request (down, restarting, too slow, overloaded):
+    /// control plane trouble, which says nothing about the endpoint. False when it answered with an error
+    /// about the request itself. An overloaded NSMgr in a heal storm must not push connections to reselect.
+    /// </summary>
+    public static bool IsUnreachable(string statusCode) =>
+        statusCode is "Unavailable" or "DeadlineExceeded" or "Cancelled" or "ResourceExhausted";
+
+    /// <summary>
+    /// True when a Request may have taken effect at the NSMgr although we saw an error, so a Close is owed
+    /// to leave no orphan connection behind.
+    /// </summary>
+    public static bool MayHaveTakenEffect(string statusCode) =>
+        statusCode is "DeadlineExceeded" or "Cancelled" or "Unknown" or "Internal" or "Aborted" or "Unavailable";
+}

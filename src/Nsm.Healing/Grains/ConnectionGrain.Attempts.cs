@@ -1,0 +1,263 @@
+using Nsm.Api;
+using Nsm.Healing.Decisions;
+using Nsm.Healing.Requests;
+
+namespace Nsm.Healing.Grains;
+
+/// <summary>
+/// Carries out heals and refreshes. A grain timer does the fast retries; a reminder registered only while
+/// healing is the durable backstop that brings the grain back on another silo if this one dies.
+/// </summary>
+public sealed partial class ConnectionGrain
+{
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != HealingStorage.BackstopReminder)
+        {
+            return;
+        }
+
+        // Idempotent: activation already scheduled the attempt from stored state; a tick only re-arms a lost timer.
+        await Exclusive(async () =>
+        {
+            if (State.Phase != ConnectionPhase.Healing)
+            {
+                await UnregisterBackstop();
+            }
+            else if (_wakeup is null)
+            {
+                ScheduleWakeup(State.NextAttemptAt ?? Now);
+            }
+        });
+    }
+
+    private Task OnWakeup(CancellationToken cancellationToken) => Exclusive(async () =>
+    {
+        var dueAt = State.Phase switch
+        {
+            ConnectionPhase.Healing => State.NextAttemptAt,
+            ConnectionPhase.Up => State.RefreshDueAt,
+            _ => null,
+        };
+        if (dueAt is null)
+        {
+            return;
+        }
+
+        if (dueAt > Now)
+        {
+            // Timers may fire a little early; never let an early tick drop the scheduled work.
+            ScheduleWakeup(dueAt.Value);
+        }
+        else if (State.Phase == ConnectionPhase.Healing)
+        {
+            await AttemptHeal();
+        }
+        else
+        {
+            await RefreshNow();
+        }
+    });
+
+    private async Task AttemptHeal()
+    {
+        var heal = State.CurrentHeal!;
+        var lastGood = State.LastGoodRequest!;
+        var address = State.NsmgrAddress!;
+        State.NextAttemptAt = null;
+        try
+        {
+            if (heal.Decision == HealDecision.Reselect && !State.OldConnectionClosed)
+            {
+                // Close before reselect: the old endpoint must not keep a duplicate of this connection.
+                await CloseQuietly(address, lastGood.Connection, State.Policy);
+                State.OldConnectionClosed = true;
+            }
+
+            var request = heal.Decision == HealDecision.Restore ? HealRequests.Restore(lastGood) : HealRequests.Reselect(lastGood);
+            var answer = await CallNsmgr(ct => nsmgr.RequestAsync(address, request, State.Policy.RequestTimeout, ct));
+            await CompleteHeal(heal, request, answer);
+        }
+        catch (Exception) when (_closeRequested)
+        {
+            // The Close waiting behind us takes over.
+        }
+        catch (Exception e)
+        {
+            await OnAttemptFailed(e);
+        }
+    }
+
+    private async Task CompleteHeal(HealRecord heal, NetworkServiceRequest sent, Connection answer)
+    {
+        var finished = heal with
+        {
+            Attempts = heal.Attempts + 1,
+            EndedAt = Now,
+            Outcome = HealOutcome.Healed,
+            EndpointAfter = answer.NetworkServiceEndpointName,
+        };
+        AppendHistory(finished);
+        State.LastGoodRequest = HealRequests.WithAnswer(sent, answer);
+        if (heal.Decision == HealDecision.Reselect)
+        {
+            // A new vWire: whatever was said about the old one no longer applies.
+            _reportedDataPlane = DataPlaneVerdict.Unknown;
+            _dataPlaneReportedAt = null;
+        }
+
+        ConnectionGrainLog.HealSucceeded(logger, heal.IncidentId, Id, heal.Decision, answer.NetworkServiceEndpointName, finished.Attempts, finished.Duration ?? TimeSpan.Zero);
+        await UnregisterBackstop();
+        await BecomeUp();
+    }
+
+    private async Task OnAttemptFailed(Exception error)
+    {
+        var heal = State.CurrentHeal! with { Attempts = State.CurrentHeal!.Attempts + 1, Detail = error.Message };
+        var statusCode = (error as NsmRequestFailedException)?.StatusCode ?? "Unknown";
+        if (heal.Decision == HealDecision.Restore && !NsmgrFailure.IsUnreachable(statusCode))
+        {
+            State.RejectedRestores++;
+            State.FirstRestoreRejectionAt ??= Now;
+        }
+
+        var plan = RetryPlanner.AfterFailure(
+            heal.Decision, heal.Attempts, State.RejectedRestores, State.FirstRestoreRejectionAt,
+            heal.StartedAt, EffectiveDataPlane(), Now, State.Policy, jitter.NextFraction());
+        switch (plan)
+        {
+            case RetryPlan.RetryAfter retry:
+                State.CurrentHeal = heal;
+                ConnectionGrainLog.HealAttemptFailed(logger, heal.IncidentId, Id, heal.Decision, heal.Attempts, retry.Delay, error.Message);
+                await ScheduleAttempt(Now + retry.Delay);
+                break;
+            case RetryPlan.EscalateToReselect escalate:
+                State.CurrentHeal = heal with { Decision = HealDecision.Reselect, Escalated = true, Detail = $"{escalate.Reason}; last error: {error.Message}" };
+                State.OldConnectionClosed = false;
+                ConnectionGrainLog.HealEscalated(logger, heal.IncidentId, Id, escalate.Reason);
+                await ScheduleAttempt(Now);
+                break;
+            case RetryPlan.GiveUp giveUp:
+                var reason = $"{giveUp.Reason}; last error: {error.Message}";
+                AppendHistory(heal with { Outcome = HealOutcome.Failed, EndedAt = Now, Detail = reason });
+                ClearHealProgress();
+                State.Phase = ConnectionPhase.Failed;
+                State.Reason = reason;
+                StopWakeup();
+                await UnregisterBackstop();
+                await state.WriteStateAsync();
+                ConnectionGrainLog.HealFailed(logger, heal.IncidentId, Id, reason);
+                Publish();
+                break;
+        }
+    }
+
+    /// <summary>A keep-alive: the last good request again, so path tokens never expire. Not a heal.</summary>
+    private async Task RefreshNow()
+    {
+        var request = HealRequests.Restore(State.LastGoodRequest!);
+        try
+        {
+            var answer = await CallNsmgr(ct => nsmgr.RequestAsync(State.NsmgrAddress!, request, State.Policy.RequestTimeout, ct));
+            State.LastGoodRequest = HealRequests.WithAnswer(request, answer);
+            await BecomeUp();
+        }
+        catch (Exception) when (_closeRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            ConnectionGrainLog.RefreshFailed(logger, Id, e.Message);
+            var decision = HealDecider.Decide(HealTrigger.RefreshFailed, new HealSituation(State.Phase, null, EffectiveDataPlane(), State.Policy));
+            await StartOrSwitchHeal(HealTrigger.RefreshFailed, decision);
+        }
+    }
+
+    /// <summary>Enters (or stays) Up: schedules the next refresh, persists, tells watchers.</summary>
+    private async Task BecomeUp()
+    {
+        ClearHealProgress();
+        State.Phase = ConnectionPhase.Up;
+        State.Reason = null;
+        State.RefreshDueAt = RefreshSchedule.NextRefreshAt(State.Connection!, Now, State.Policy.RefreshFraction);
+        if (State.RefreshDueAt is { } refreshAt)
+        {
+            ScheduleWakeup(refreshAt);
+        }
+        else
+        {
+            StopWakeup();
+        }
+
+        await state.WriteStateAsync();
+        ConnectionGrainLog.ConnectionUp(logger, Id, State.Connection!.NetworkServiceEndpointName, State.NsmgrAddress!);
+        Publish();
+    }
+
+    private async Task ScheduleAttempt(DateTimeOffset at)
+    {
+        State.NextAttemptAt = at;
+        ScheduleWakeup(at);
+        await state.WriteStateAsync();
+        Publish();
+    }
+
+    private void ScheduleWakeup(DateTimeOffset at)
+    {
+        var dueIn = at - Now;
+        // A fresh one-shot timer each time: Change() from inside the timer's own callback is undone when the
+        // callback returns, and most attempts are scheduled from inside it.
+        _wakeup?.Dispose();
+        _wakeup = this.RegisterGrainTimer(OnWakeup, new GrainTimerCreationOptions(dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn, Timeout.InfiniteTimeSpan)
+        {
+            Interleave = true,
+            // A scheduled heal or refresh must run even if nobody calls the grain meanwhile.
+            KeepAlive = true,
+        });
+    }
+
+    private void StopWakeup()
+    {
+        _wakeup?.Dispose();
+        _wakeup = null;
+    }
+
+    private async Task RegisterBackstop() =>
+        await this.RegisterOrUpdateReminder(HealingStorage.BackstopReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+
+    private async Task UnregisterBackstop()
+    {
+        if (await this.GetReminder(HealingStorage.BackstopReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>One NSMgr call, cancellable by a Close.</summary>
+    private async Task<T> CallNsmgr<T>(Func<CancellationToken, Task<T>> call)
+    {
+        using var inFlight = new CancellationTokenSource();
+        _inFlight = inFlight;
+        try
+        {
+            return await call(inFlight.Token);
+        }
+        finally
+        {
+            _inFlight = null;
+        }
+    }
+
+    /// <summary>Best effort: a Close that fails leaves the connection to expire at the NSMgr with its tokens.</summary>
+    private async Task CloseQuietly(string address, Connection connection, HealPolicy policy)
+    {
+        try
+        {
+            await nsmgr.CloseAsync(address, HealRequests.ForClose(connection), policy.RequestTimeout, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            ConnectionGrainLog.CloseFailed(logger, Id, address, e.Message);
+        }
+    }
+}

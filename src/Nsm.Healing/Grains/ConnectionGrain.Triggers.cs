@@ -1,0 +1,108 @@
+using Nsm.Healing.Decisions;
+
+namespace Nsm.Healing.Grains;
+
+/// <summary>Turns triggers (monitor events, liveness, operator) into heals, by asking <see cref="HealDecider"/>.</summary>
+public sealed partial class ConnectionGrain
+{
+    Task IConnectionEvents.OnMonitorEvent(MonitorEvent monitorEvent)
+    {
+        var trigger = monitorEvent.Kind switch
+        {
+            MonitorEventKind.Down => HealTrigger.ConnectionDown,
+            MonitorEventKind.Deleted => HealTrigger.ConnectionDeleted,
+            MonitorEventKind.RefreshRequested => HealTrigger.RefreshRequested,
+            _ => throw new ArgumentOutOfRangeException(nameof(monitorEvent), monitorEvent.Kind, "unknown monitor event kind"),
+        };
+        return HandleTrigger(trigger, monitorEvent);
+    }
+
+    Task IConnectionEvents.OnControlPlaneLost(string reason) => HandleTrigger(HealTrigger.ControlPlaneLost);
+
+    /// <summary>Backoff resets when the NSMgr returns, so nobody sits out a long delay after recovery.</summary>
+    Task IConnectionEvents.OnControlPlaneRestored() => Exclusive(async () =>
+    {
+        if (State.Phase == ConnectionPhase.Healing)
+        {
+            await ScheduleAttempt(Now);
+        }
+    });
+
+    /// <param name="monitorEvent">The event behind the trigger, if any. Judged inside the gate: a heal in flight
+    /// may replace the connection the event is about while the event waits its turn.</param>
+    private Task HandleTrigger(HealTrigger trigger, MonitorEvent? monitorEvent = null, bool resetBackoff = false) => Exclusive(async () =>
+    {
+        if (monitorEvent is not null && !MonitorEventRelevance.IsAboutCurrent(State.Connection, monitorEvent.Connection))
+        {
+            ConnectionGrainLog.StaleMonitorEvent(logger, Id, monitorEvent.Kind, monitorEvent.Connection?.NetworkServiceEndpointName ?? "");
+            return;
+        }
+
+        if (State.Phase == ConnectionPhase.Paused)
+        {
+            await RememberWhilePaused(trigger);
+            return;
+        }
+
+        var decision = HealDecider.Decide(trigger, new HealSituation(State.Phase, State.CurrentHeal?.Decision, EffectiveDataPlane(), State.Policy));
+        switch (decision)
+        {
+            case HealDecision.Ignore when resetBackoff && State.Phase == ConnectionPhase.Healing:
+                await ScheduleAttempt(Now);
+                break;
+            case HealDecision.Ignore:
+                ConnectionGrainLog.TriggerIgnored(logger, Id, State.Phase, trigger);
+                break;
+            case HealDecision.Refresh:
+                await RefreshNow();
+                break;
+            default:
+                await StartOrSwitchHeal(trigger, decision);
+                break;
+        }
+    });
+
+    private async Task RememberWhilePaused(HealTrigger trigger)
+    {
+        if (trigger is HealTrigger.RefreshDue or HealTrigger.RefreshRequested)
+        {
+            return;
+        }
+
+        State.TriggerWhilePaused = trigger;
+        await state.WriteStateAsync();
+        ConnectionGrainLog.PausedTrigger(logger, Id, trigger);
+    }
+
+    private async Task StartOrSwitchHeal(HealTrigger trigger, HealDecision decision)
+    {
+        if (State.Phase == ConnectionPhase.Healing && State.CurrentHeal is { } heal)
+        {
+            if (heal.Decision != decision)
+            {
+                State.CurrentHeal = heal with { Decision = decision };
+                State.OldConnectionClosed = false;
+                ConnectionGrainLog.HealSwitched(logger, heal.IncidentId, Id, decision, trigger);
+            }
+        }
+        else
+        {
+            ClearHealProgress();
+            State.CurrentHeal = new HealRecord
+            {
+                IncidentId = Guid.NewGuid().ToString("N"),
+                Trigger = trigger,
+                Decision = decision,
+                StartedAt = Now,
+                EndpointBefore = State.Connection?.NetworkServiceEndpointName,
+            };
+            State.Phase = ConnectionPhase.Healing;
+            State.Reason = $"{trigger}: {decision}";
+            State.RefreshDueAt = null;
+            await RegisterBackstop();
+            ConnectionGrainLog.HealStarted(logger, State.CurrentHeal.IncidentId, Id, trigger, decision);
+        }
+
+        await ScheduleAttempt(Now);
+    }
+}

@@ -1,0 +1,37 @@
+using Nsm.Api;
+
+namespace Nsm.Healing.Grains;
+
+/// <summary>
+/// What a connection grain persists: everything needed to carry on healing on another silo after this one dies.
+/// The liveness verdict is deliberately not here: it is fresh evidence or nothing.
+/// </summary>
+[GenerateSerializer, Alias("nsm.ConnectionState")]
+public sealed class ConnectionState
+{
+    [Id(0)] public ConnectionPhase Phase { get; set; }
+    [Id(1)] public string? Reason { get; set; }
+    [Id(2)] public string? NsmgrAddress { get; set; }
+
+    /// <summary>The request that last succeeded, carrying the Connection the NSMgr returned: what a restore re-sends.</summary>
+    [Id(3)] public NetworkServiceRequest? LastGoodRequest { get; set; }
+    [Id(4)] public HealPolicy Policy { get; set; } = HealPolicy.Default;
+
+    /// <summary>The heal in progress (also kept while paused mid-heal).</summary>
+    [Id(5)] public HealRecord? CurrentHeal { get; set; }
+
+    /// <summary>Restores of the current heal that the NSMgr answered with an error, and since when.</summary>
+    [Id(6)] public int RejectedRestores { get; set; }
+    [Id(7)] public DateTimeOffset? FirstRestoreRejectionAt { get; set; }
+
+    /// <summary>A reselect closes the old connection once, before its first Request.</summary>
+    [Id(8)] public bool OldConnectionClosed { get; set; }
+    [Id(9)] public DateTimeOffset? NextAttemptAt { get; set; }
+    [Id(10)] public DateTimeOffset? RefreshDueAt { get; set; }
+    [Id(11)] public List<HealRecord> History { get; set; } = [];
+
+    /// <summary>The last heal-worthy trigger that arrived while paused, acted on at resume.</summary>
+    [Id(12)] public HealTrigger? TriggerWhilePaused { get; set; }
+
+    public Connection? Connection => LastGoodRequest?.Connection;
+}

@@ -1,0 +1,48 @@
+using System.Threading.Channels;
+
+namespace Nsm.Healing.Grains;
+
+/// <summary>
+/// The watchers of one grain activation. Each gets the latest snapshots; a slow watcher loses old ones,
+/// never the newest, because a snapshot is the whole state and the last one is what matters.
+/// Touched only from the grain's own turns, so it needs no locking.
+/// </summary>
+internal sealed class WatcherSet
+{
+    private const int SnapshotsBufferedPerWatcher = 16;
+    private readonly List<Channel<ConnectionSnapshot>> _watchers = [];
+
+    public ChannelReader<ConnectionSnapshot> Subscribe(ConnectionSnapshot current)
+    {
+        var channel = Channel.CreateBounded<ConnectionSnapshot>(new BoundedChannelOptions(SnapshotsBufferedPerWatcher)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        channel.Writer.TryWrite(current);
+        _watchers.Add(channel);
+        return channel.Reader;
+    }
+
+    public void Unsubscribe(ChannelReader<ConnectionSnapshot> reader) => _watchers.RemoveAll(w => w.Reader == reader);
+
+    public void Publish(ConnectionSnapshot snapshot)
+    {
+        foreach (var watcher in _watchers)
+        {
+            watcher.Writer.TryWrite(snapshot);
+        }
+    }
+
+    /// <summary>Ends every watch: the connection is closed.</summary>
+    public void CompleteAll()
+    {
+        foreach (var watcher in _watchers)
+        {
+            watcher.Writer.TryComplete();
+        }
+
+        _watchers.Clear();
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nsm.Healing.Decisions;
+using Nsm.Healing.Nsmgr;
+using Orleans.Storage;
+
+namespace Nsm.Healing.Hosting;
+
+public static class HealingSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds connection healing to a silo. The host still chooses grain storage named
+    /// <see cref="Grains.HealingStorage.Name"/> and a reminder service: memory in development, Redis when durable.
+    /// </summary>
+    public static ISiloBuilder AddNsmHealing(this ISiloBuilder builder, Action<NsmgrClientOptions>? configureNsmgr = null)
+    {
+        var services = builder.Services;
+        var nsmgrOptions = services.AddOptions<NsmgrClientOptions>()
+            .Validate(o => o.DialTimeout > TimeSpan.Zero, $"{NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.DialTimeout)} must be positive")
+            .ValidateOnStart();
+        if (configureNsmgr is not null)
+        {
+            nsmgrOptions.Configure(configureNsmgr);
+        }
+
+        // Grain state holds NSM protobuf messages through [GenerateSerializer] surrogates; the Orleans binary
+        // serializer honours those (and [Id]/[Alias] across renames), the default JSON one cannot.
+        services.Replace(ServiceDescriptor.Singleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(JitterSource.Shared);
+        services.TryAddSingleton<NsmgrChannelPool>();
+        services.TryAddSingleton<INsmgrClient, NsmgrClient>();
+        return builder;
+    }
+}

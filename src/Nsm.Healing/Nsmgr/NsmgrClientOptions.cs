@@ -1,0 +1,10 @@
+namespace Nsm.Healing.Nsmgr;
+
+/// <summary>How the silo dials NSMgrs. Bound from configuration section "Nsm:Nsmgr".</summary>
+public sealed class NsmgrClientOptions
+{
+    public const string Section = "Nsm:Nsmgr";
+
+    /// <summary>How long establishing a connection to an NSMgr may take (upstream NSC: 5 s, NSMgr: 750 ms).</summary>
+    public TimeSpan DialTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}
