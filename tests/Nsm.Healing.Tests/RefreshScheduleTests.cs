@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using Nsm.Api;
-using Path = Nsm.Api.Path;
 using Nsm.Healing.Requests;
 
 namespace Nsm.Healing.Tests;

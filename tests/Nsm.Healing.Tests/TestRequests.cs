@@ -1,5 +1,4 @@
 using Nsm.Api;
-using Path = Nsm.Api.Path;
 
 namespace Nsm.Healing.Tests;
 
