@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Nsm.Simulator.Control;
+using Nsm.Simulator.Faults;
+using Nsm.Simulator.Recording;
+using Nsm.Simulator.Services;
+using Nsm.Simulator.Topology;
+
+namespace Nsm.Simulator;
+
+/// <summary>
+/// A running NSM simulator: one real gRPC server per NSMgr on loopback, the HTTP control surface, fault
+/// injection and the records of everything that happened. Start one per test; dispose it to stop.
+/// </summary>
+public sealed class NsmSimulator : IAsyncDisposable
+{
+    private readonly Simulation _simulation;
+    private readonly Dictionary<string, NsmgrHost> _hosts;
+    private ControlSurface? _control;
+
+    private NsmSimulator(SimulatorTopology topology, Simulation simulation, Dictionary<string, NsmgrHost> hosts)
+    {
+        Topology = topology;
+        _simulation = simulation;
+        _hosts = hosts;
+    }
+
+    public SimulatorTopology Topology { get; }
+
+    /// <summary>NSMgr names in topology order.</summary>
+    public IReadOnlyList<string> Nsmgrs => _simulation.State.NsmgrNames;
+
+    /// <summary>Base URL of the HTTP control surface, e.g. http://127.0.0.1:40125.</summary>
+    public string ControlUrl => _control?.Url ?? throw new InvalidOperationException("the control surface is not started");
+
+    public SimulatorFaults Faults => _simulation.Faults;
+
+    public SimulatorRecords Records => _simulation.Records;
+
+    internal Simulation Simulation => _simulation;
+
+    /// <summary>Starts every NSMgr and the control surface; ports are chosen by the OS unless the topology fixes them.</summary>
+    /// <param name="timeProvider">The clock for tokens, expiry, downtime and latency; a FakeTimeProvider in tests.</param>
+    /// <param name="controlPort">Loopback port of the control surface; 0 picks a free one.</param>
+    public static async Task<NsmSimulator> StartAsync(
+        SimulatorTopology topology,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null,
+        int controlPort = 0,
+        CancellationToken cancellationToken = default)
+    {
+        TopologyValidator.Validate(topology);
+        ArgumentOutOfRangeException.ThrowIfNegative(controlPort);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(controlPort, 65535);
+        var loggers = loggerFactory ?? NullLoggerFactory.Instance;
+        var simulation = new Simulation(topology, timeProvider ?? TimeProvider.System, loggers);
+        var simulator = new NsmSimulator(topology, simulation, new Dictionary<string, NsmgrHost>(StringComparer.Ordinal));
+        try
+        {
+            foreach (var node in topology.Nodes)
+            {
+                simulator._hosts.Add(node.Nsmgr, await NsmgrHost.StartAsync(node, simulation, loggers, cancellationToken).ConfigureAwait(false));
+            }
+
+            simulator._control = await ControlSurface.StartAsync(simulator, controlPort, loggers, cancellationToken).ConfigureAwait(false);
+            return simulator;
+        }
+        catch
+        {
+            await simulator.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The NSMgr's TCP address, e.g. http://127.0.0.1:40123.</summary>
+    public string NsmgrAddress(string nsmgr) => Host(nsmgr).Address;
+
+    /// <summary>The unix socket path the NSMgr also listens on, or null.</summary>
+    public string? NsmgrUnixSocket(string nsmgr) => Host(nsmgr).UnixSocket;
+
+    public bool IsNsmgrUp(string nsmgr) => _simulation.IsNsmgrUp(nsmgr);
+
+    /// <summary>
+    /// Data-plane truth for an NSC's connection id: every forwarder and the NSE on its current wiring are
+    /// alive in the wired incarnation and the vWire is not broken. False for an id that is not wired.
+    /// </summary>
+    public bool IsDataPlaneUp(string connectionId) => _simulation.DataPlaneUp(connectionId) ?? false;
+
+    /// <summary>Where the connection is wired now, or null when it is not wired.</summary>
+    public ConnectionWiring? WiringOf(string connectionId) => _simulation.WiringOf(connectionId);
+
+    /// <summary>Connection ids (the NSCs') this NSE holds now.</summary>
+    public IReadOnlyList<string> ConnectionsAt(string nse) => _simulation.ConnectionsAt(nse);
+
+    /// <summary>Connection ids (the NSCs') this NSMgr remembers now; empty after a restart.</summary>
+    public IReadOnlyList<string> ConnectionsKnownBy(string nsmgr) => _simulation.ConnectionsKnownBy(nsmgr);
+
+    public async ValueTask DisposeAsync()
+    {
+        _simulation.Dispose();
+        if (_control is not null)
+        {
+            await _control.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var host in _hosts.Values)
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private NsmgrHost Host(string nsmgr) =>
+        _hosts.GetValueOrDefault(nsmgr) ?? throw new KeyNotFoundException($"nsmgr '{nsmgr}' is not in the topology");
+}

@@ -1,0 +1,79 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
+using Nsm.Simulator.Monitor;
+
+namespace Nsm.Simulator.Nsmgrs;
+
+/// <summary>
+/// One NSMgr's control-plane state: whether it is up, the connections it knows (lost on restart) and its
+/// monitor streams. Callers hold the simulation gate.
+/// </summary>
+internal sealed class Nsmgr
+{
+    private static readonly string[] ServedServices = ["", "networkservice.NetworkService", "connection.MonitorConnection"];
+
+    private string _downReason = "down";
+
+    public Nsmgr(string name, string node, MonitorHub monitor)
+    {
+        Name = name;
+        Node = node;
+        Monitor = monitor;
+        SetHealth(HealthCheckResponse.Types.ServingStatus.Serving);
+    }
+
+    public string Name { get; }
+
+    public string Node { get; }
+
+    public bool Up { get; private set; } = true;
+
+    /// <summary>Bumped whenever the NSMgr goes down, so a pending comeback from an older restart is ignored.</summary>
+    public long Generation { get; private set; }
+
+    /// <summary>Known connections keyed by the NSC's connection id.</summary>
+    public Dictionary<string, ManagedConnection> Connections { get; } = new(StringComparer.Ordinal);
+
+    public MonitorHub Monitor { get; }
+
+    public HealthServiceImpl Health { get; } = new();
+
+    public void EnsureUp()
+    {
+        if (!Up)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"{Name} is {_downReason}"));
+        }
+    }
+
+    /// <summary>Goes down like a crashed process: memory gone, streams cut, health NOT_SERVING.</summary>
+    public long GoDown(string reason)
+    {
+        _downReason = reason;
+        Generation++;
+        if (Up)
+        {
+            Up = false;
+            Connections.Clear();
+            Monitor.EndAll(new Status(StatusCode.Unavailable, $"{Name} is {reason}"));
+            SetHealth(HealthCheckResponse.Types.ServingStatus.NotServing);
+        }
+
+        return Generation;
+    }
+
+    public void ComeUp()
+    {
+        Up = true;
+        SetHealth(HealthCheckResponse.Types.ServingStatus.Serving);
+    }
+
+    private void SetHealth(HealthCheckResponse.Types.ServingStatus status)
+    {
+        foreach (var service in ServedServices)
+        {
+            Health.SetStatus(service, status);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using Grpc.Core;
+using Nsm.Api;
+using Nsm.Simulator.Expiry;
+using Nsm.Simulator.Fabric;
+using Nsm.Simulator.Logging;
+using Nsm.Simulator.Nsmgrs;
+using Nsm.Simulator.Recording;
+
+namespace Nsm.Simulator.Requests;
+
+/// <summary>
+/// A Request at its entry NSMgr: check, route, then commit everything (reselect close, wiring, NSMgr
+/// memory, UPDATE events) in one step under the gate. Every Request is recorded, failed ones too.
+/// </summary>
+internal sealed class RequestHandler(SimulationState state, RoutePlanner planner, ConnectionRelease release, ExpiryScheduler expiry)
+{
+    public Connection Handle(string nsmgr, NetworkServiceRequest request, string? clientToken)
+    {
+        var connectionId = request.Connection?.Id ?? string.Empty;
+        var reselect = request.Connection?.State == State.ReselectRequested;
+        lock (state.Gate)
+        {
+            try
+            {
+                var entry = state.NsmgrNamed(nsmgr);
+                entry.EnsureUp();
+                if (state.RequestFaults.ShouldFail(nsmgr))
+                {
+                    throw new RpcException(new Status(StatusCode.Unavailable, $"{nsmgr} failed the Request (injected failure)"));
+                }
+
+                RequestValidator.ValidateRequest(request);
+                var known = entry.Connections.GetValueOrDefault(connectionId);
+                var route = planner.Plan(entry, request.Connection!, known, reselect);
+                var (connection, wire) = Commit(request, route, known, reselect, clientToken);
+                state.Records.Add(new RequestRecord(
+                    state.Time.GetUtcNow(), nsmgr, connectionId, route.Nse.Name, wire.ForwarderNames(), reselect, StatusCode.OK, null));
+                SimulatorLog.RequestAccepted(state.Logger, nsmgr, connectionId, route.Nse.Name, wire.ForwarderNames(), reselect);
+                return connection;
+            }
+            catch (RpcException e)
+            {
+                state.Records.Add(new RequestRecord(
+                    state.Time.GetUtcNow(), nsmgr, connectionId, null, [], reselect, e.StatusCode, e.Status.Detail));
+                SimulatorLog.RequestFailed(state.Logger, nsmgr, connectionId, e.StatusCode, e.Status.Detail);
+                throw;
+            }
+        }
+    }
+
+    private (Connection Connection, Wire Wire) Commit(
+        NetworkServiceRequest request, Route route, ManagedConnection? known, bool reselect, string? clientToken)
+    {
+        var connectionId = request.Connection.Id;
+        if (reselect && known is not null)
+        {
+            release.Release(known.Wire, CloseReason.Reselect, route.Entry.Name);
+        }
+
+        var expires = state.Time.GetUtcNow() + state.TokenLifetime;
+        var previousNse = state.Fabric.CurrentWire(connectionId)?.Nse.Name;
+        var wire = state.Fabric.Attach(
+            connectionId, route.Entry.Name, route.NsmgrHops, route.WiredForwarders, route.WiredNse, expires, out var replaced);
+        if (replaced is not null)
+        {
+            release.Supersede(replaced, wire);
+        }
+
+        if (previousNse is not null && previousNse != wire.Nse.Name)
+        {
+            RecordDuplicateIfHeldElsewhere(connectionId);
+        }
+
+        var path = PathBuilder.Build(request.Connection.Path, route.HopNames, clientToken, expires);
+        var connection = ConnectionResult.Build(request, path, route.Nse.Name, route.Nse.AddressesFor(connectionId));
+        foreach (var hop in wire.Nsmgrs)
+        {
+            var nsmgr = state.Nsmgrs[hop.Name];
+            var managed = new ManagedConnection(connection, hop.PathIndex, wire);
+            nsmgr.Connections[connectionId] = managed;
+            nsmgr.Monitor.Publish(ConnectionEventType.Update, managed);
+        }
+
+        expiry.Track(wire);
+        return (connection, wire);
+    }
+
+    /// <summary>
+    /// Moving a connection to another NSE without closing it first leaves the old NSE holding its copy
+    /// until expiry. That is recorded, not fixed: tests use it to catch clients that skip Close.
+    /// </summary>
+    private void RecordDuplicateIfHeldElsewhere(string connectionId)
+    {
+        var holders = state.Fabric.WiresOf(connectionId).Where(state.Fabric.IsHeldByNse).Select(w => w.Nse.Name).ToList();
+        if (holders.Count > 1)
+        {
+            state.Records.Add(new DuplicateRecord(state.Time.GetUtcNow(), connectionId, holders));
+            SimulatorLog.DuplicateDetected(state.Logger, connectionId, holders);
+        }
+    }
+}

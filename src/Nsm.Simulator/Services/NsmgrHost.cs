@@ -1,0 +1,74 @@
+using System.Net;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Nsm.Simulator.Logging;
+using Nsm.Simulator.Nsmgrs;
+using Nsm.Simulator.Topology;
+
+namespace Nsm.Simulator.Services;
+
+/// <summary>
+/// One Kestrel host per NSMgr, serving NetworkService, MonitorConnection and Health over plaintext HTTP/2
+/// (h2c) on loopback TCP and optionally a unix socket. The host keeps listening while the NSMgr is down,
+/// so it comes back on the same address and health can say NOT_SERVING meanwhile.
+/// </summary>
+internal sealed class NsmgrHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private NsmgrHost(WebApplication app, string address, string? unixSocket)
+    {
+        _app = app;
+        Address = address;
+        UnixSocket = unixSocket;
+    }
+
+    /// <summary>The TCP address, e.g. http://127.0.0.1:40123.</summary>
+    public string Address { get; }
+
+    public string? UnixSocket { get; }
+
+    public static async Task<NsmgrHost> StartAsync(NodeSpec node, Simulation simulation, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (node.UnixSocket is not null)
+        {
+            await UnixSocketFile.ClaimAsync(node.UnixSocket, cancellationToken).ConfigureAwait(false);
+        }
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, node.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            if (node.UnixSocket is not null)
+            {
+                kestrel.ListenUnixSocket(node.UnixSocket, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+        });
+        builder.Services.AddSingleton(loggers);
+        builder.Services.AddSingleton<IHostLifetime, SimulatorOwnedLifetime>();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = SimulatorOwnedLifetime.ShutdownTimeout);
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(new NsmgrBinding(node.Nsmgr, simulation));
+        builder.Services.AddSingleton(simulation.Inspect<Nsmgr>(state => state.NsmgrNamed(node.Nsmgr)).Health);
+
+        var app = builder.Build();
+        app.MapGrpcService<NsmgrNetworkService>();
+        app.MapGrpcService<NsmgrMonitorService>();
+        app.MapGrpcService<HealthServiceImpl>();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        var address = app.Urls.First(url => url.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
+        SimulatorLog.NsmgrListening(loggers.CreateLogger<NsmgrHost>(), node.Nsmgr, address);
+        return new NsmgrHost(app, address, node.UnixSocket);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        if (UnixSocket is not null)
+        {
+            UnixSocketFile.Remove(UnixSocket);
+        }
+    }
+}
