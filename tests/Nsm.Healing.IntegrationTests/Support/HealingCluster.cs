@@ -1,0 +1,54 @@
+using Microsoft.Extensions.DependencyInjection;
+using Nsm.Healing.Grains;
+using Nsm.Healing.Hosting;
+using Orleans.Reminders;
+using Orleans.TestingHost;
+
+namespace Nsm.Healing.IntegrationTests.Support;
+
+/// <summary>
+/// An in-process Orleans cluster with connection healing, memory storage and in-memory reminders.
+/// With a <see cref="TimeProvider"/>, grain timers and grain clocks run on it (fake time); silo
+/// maintenance stays on real time so advancing the fake clock does not disturb membership.
+/// </summary>
+public sealed class HealingCluster : IAsyncDisposable
+{
+    private HealingCluster(InProcessTestCluster cluster) => Cluster = cluster;
+
+    public InProcessTestCluster Cluster { get; }
+
+    public IClusterClient Client => Cluster.Client;
+
+    public static async Task<HealingCluster> StartAsync(int silos = 2, TimeProvider? grainTime = null)
+    {
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        builder.ConfigureSilo((_, silo) => silo
+            .AddMemoryGrainStorage(HealingStorage.Name)
+            .UseInMemoryReminderService()
+            .AddNsmHealing());
+        if (grainTime is not null)
+        {
+            // Grain timers, grain clocks and reminders on the fake clock; membership and messaging stay real.
+            builder.ConfigureSiloHost((_, host) => host.Services
+                .AddKeyedSingleton(TimeProviderNames.Grains, grainTime)
+                .AddKeyedSingleton(ReminderTimeProviderNames.Reminders, grainTime));
+        }
+
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new HealingCluster(cluster);
+    }
+
+    public IConnectionGrain Connection(string id) => Client.GetGrain<IConnectionGrain>(id);
+
+    public IConnectionEvents Events(string id) => Client.GetGrain<IConnectionEvents>(id);
+
+    /// <summary>The connection's durable backstop reminder as the reminder table holds it, or null.</summary>
+    public async Task<ReminderEntry?> BackstopReminderOf(IConnectionGrain grain)
+    {
+        var table = Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        return await table.ReadRow(grain.GetGrainId(), HealingStorage.BackstopReminder);
+    }
+
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+}
