@@ -222,8 +222,12 @@ public sealed partial class ConnectionGrain
         _wakeup = null;
     }
 
-    private async Task RegisterBackstop() =>
-        await this.RegisterOrUpdateReminder(HealingStorage.BackstopReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+    private async Task RegisterBackstop()
+    {
+        var period = options.Value.BackstopReminderPeriod;
+        // Never due at once: a reminder due immediately may lose its first tick, and the timer covers the present.
+        await this.RegisterOrUpdateReminder(HealingStorage.BackstopReminder, period, period);
+    }
 
     private async Task UnregisterBackstop()
     {

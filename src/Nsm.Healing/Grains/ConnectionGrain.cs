@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nsm.Healing.Hosting;
 using Nsm.Api;
 using Nsm.Healing.Decisions;
 using Nsm.Healing.Nsmgr;
@@ -21,6 +23,7 @@ public sealed partial class ConnectionGrain(
     INsmgrClient nsmgr,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     JitterSource jitter,
+    IOptions<ConnectionGrainOptions> options,
     ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain, IConnectionEvents, IRemindable
 {
     private const int HistoryLimit = 32;

@@ -8,7 +8,7 @@ public static class HealingStorage
 
     /// <summary>
     /// The durable backstop registered while healing: if the silo dies, the reminder reactivates the grain
-    /// elsewhere and healing resumes from stored state. Orleans reminders tick at most once a minute.
+    /// elsewhere and healing resumes from stored state. Its period is ConnectionGrainOptions.BackstopReminderPeriod.
     /// </summary>
     public const string BackstopReminder = "heal-backstop";
 }

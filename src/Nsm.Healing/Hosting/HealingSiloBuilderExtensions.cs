@@ -12,9 +12,18 @@ public static class HealingSiloBuilderExtensions
     /// Adds connection healing to a silo. The host still chooses grain storage named
     /// <see cref="Grains.HealingStorage.Name"/> and a reminder service: memory in development, Redis when durable.
     /// </summary>
-    public static ISiloBuilder AddNsmHealing(this ISiloBuilder builder, Action<NsmgrClientOptions>? configureNsmgr = null)
+    public static ISiloBuilder AddNsmHealing(
+        this ISiloBuilder builder, Action<NsmgrClientOptions>? configureNsmgr = null, Action<ConnectionGrainOptions>? configureConnections = null)
     {
         var services = builder.Services;
+        var connectionOptions = services.AddOptions<ConnectionGrainOptions>()
+            .Validate(o => o.BackstopReminderPeriod > TimeSpan.Zero, $"{ConnectionGrainOptions.Section}:{nameof(ConnectionGrainOptions.BackstopReminderPeriod)} must be positive")
+            .ValidateOnStart();
+        if (configureConnections is not null)
+        {
+            connectionOptions.Configure(configureConnections);
+        }
+
         var nsmgrOptions = services.AddOptions<NsmgrClientOptions>()
             .Validate(o => o.DialTimeout > TimeSpan.Zero, $"{NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.DialTimeout)} must be positive")
             .ValidateOnStart();
