@@ -30,11 +30,15 @@ public sealed class CloseTests(ClusterFixture fixture)
         Assert.Null(await fixture.Cluster.BackstopReminderOf(grain));
         await watchEnded;
 
-        // A replacement appears and the NSMgr returns: a heal still running would now succeed. None may.
+        // Closed means unregistered: nobody watches this NSMgr for it any more.
+        await Eventually.True(() => scenario.Simulator.Records.OpenMonitorStreams("nsmgr-1") == 0, "the monitor stream to close with the last connection");
+
+        // Late triggers after the close must not heal, even with the NSMgr back.
         var requestsAtClose = scenario.Simulator.Records.Requests(id).Count;
         await scenario.Simulator.Faults.RestartNsmgrAsync("nsmgr-1", TimeSpan.FromMilliseconds(100));
-        await Eventually.True(() => scenario.MonitorStreamsOpened() >= 2, "the relay to see the NSMgr return");
         await fixture.Cluster.Events(id).OnControlPlaneRestored();
+        await fixture.Cluster.Events(id).OnControlPlaneLost("test: a late loss after close");
+        await fixture.Cluster.Connection(id).HealNow();
         Assert.Equal(requestsAtClose, scenario.Simulator.Records.Requests(id).Count);
         Assert.Equal(ConnectionPhase.Closed, (await grain.GetState()).Phase);
         Assert.DoesNotContain(id, scenario.Simulator.ConnectionsKnownBy("nsmgr-1"));

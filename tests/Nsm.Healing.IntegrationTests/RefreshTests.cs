@@ -73,23 +73,23 @@ public sealed class RefreshTests(FakeTimeClusterFixture fixture)
     {
         await using var scenario = await NscScenario.StartAsync(fixture.Cluster, SimulatorTopology.Default(nodes: 1, tokenLifetime: TimeSpan.FromMinutes(10)), fixture.Time);
         var id = NscScenario.NewId(nameof(Backstop_reminder_resumes_a_heal_after_the_grain_lost_its_activation));
-        // Not monitored: nothing but the reminder may wake the grain again.
-        var grain = await scenario.ConnectAsync(id, monitored: false);
-        scenario.Simulator.Faults.StopNsmgr("nsmgr-1");
-        await fixture.Cluster.Events(id).OnControlPlaneLost("test: stream lost");
+        var grain = await scenario.ConnectAsync(id);
+        // The NSMgr keeps its stream up but refuses Requests: the heal retries and nothing on the stream changes.
+        scenario.Simulator.Faults.SetRequestFailureProbability(1.0, seed: 3, nsmgr: "nsmgr-1");
+        await grain.HealNow();
         await Eventually.Phase(grain, ConnectionPhase.Healing, s => s.CurrentHeal!.Attempts >= 1);
         Assert.NotNull(await fixture.Cluster.BackstopReminderOf(grain));
 
         // The activation and its timers are gone, as when a silo dies; only stored state and the reminder remain.
         await fixture.Cluster.Cluster.DeactivateAsync(grain);
-        scenario.Simulator.Faults.StartNsmgr("nsmgr-1");
-        var restoresBefore = scenario.Simulator.Records.Requests(id).Count(r => r.Outcome == StatusCode.OK);
+        scenario.Simulator.Faults.SetRequestFailureProbability(0, nsmgr: "nsmgr-1");
+        var acceptedBefore = scenario.Simulator.Records.Requests(id).Count(r => r.Outcome == StatusCode.OK);
         await fixture.AdvanceUntil(
-            () => Task.FromResult(scenario.Simulator.Records.Requests(id).Count(r => r.Outcome == StatusCode.OK) > restoresBefore),
+            () => Task.FromResult(scenario.Simulator.Records.Requests(id).Count(r => r.Outcome == StatusCode.OK) > acceptedBefore),
             TimeSpan.FromSeconds(5), "the reminder to resume the restore");
 
         var healed = await Eventually.Phase(grain, ConnectionPhase.Up);
-        Assert.Equal(HealDecision.Restore, healed.History.Single().Decision);
+        Assert.Equal(HealTrigger.Operator, healed.History.Single().Trigger);
         Assert.Equal(HealOutcome.Healed, healed.History.Single().Outcome);
         Assert.Null(await fixture.Cluster.BackstopReminderOf(grain));
     }

@@ -1,5 +1,7 @@
 using Nsm.Api;
+using Nsm.Healing.Admission;
 using Nsm.Healing.Decisions;
+using Nsm.Healing.Monitoring;
 using Nsm.Healing.Requests;
 
 namespace Nsm.Healing.Grains;
@@ -64,7 +66,18 @@ public sealed partial class ConnectionGrain
         var heal = State.CurrentHeal!;
         var lastGood = State.LastGoodRequest!;
         var address = State.NsmgrAddress!;
+        var admission = GrainFactory.GetGrain<IHealAdmissionGrain>(address);
+        var admitted = await admission.TryAdmit(Id);
+        if (!admitted.Admitted)
+        {
+            // Storm control: the NSMgr's budget is spent; ask again in a jittered wave. Not an attempt.
+            State.NextAttemptAt = Now + admitted.RetryAfter;
+            ScheduleWakeup(State.NextAttemptAt.Value);
+            return;
+        }
+
         State.NextAttemptAt = null;
+        var nsmgrAnswered = false;
         try
         {
             if (heal.Decision == HealDecision.Reselect && !State.OldConnectionClosed)
@@ -76,6 +89,7 @@ public sealed partial class ConnectionGrain
 
             var request = heal.Decision == HealDecision.Restore ? HealRequests.Restore(lastGood) : HealRequests.Reselect(lastGood);
             var answer = await CallNsmgr(ct => nsmgr.RequestAsync(address, request, State.Policy.RequestTimeout, ct));
+            nsmgrAnswered = true;
             await CompleteHeal(heal, request, answer);
         }
         catch (Exception) when (_closeRequested)
@@ -84,7 +98,12 @@ public sealed partial class ConnectionGrain
         }
         catch (Exception e)
         {
+            nsmgrAnswered = e is NsmRequestFailedException failure && !NsmgrFailure.IsUnreachable(failure.StatusCode);
             await OnAttemptFailed(e);
+        }
+        finally
+        {
+            admission.Release(Id, nsmgrAnswered).Ignore();
         }
     }
 
@@ -190,6 +209,8 @@ public sealed partial class ConnectionGrain
         }
 
         await state.WriteStateAsync();
+        // Idempotent and cheap when already registered; re-registering on every Up repairs a registration lost anywhere.
+        await GrainFactory.GetGrain<INsmgrMonitorGrain>(State.NsmgrAddress!).Register(Id);
         ConnectionGrainLog.ConnectionUp(logger, Id, State.Connection!.NetworkServiceEndpointName, State.NsmgrAddress!);
         Publish();
     }

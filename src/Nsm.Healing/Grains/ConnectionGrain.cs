@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Nsm.Healing.Hosting;
 using Nsm.Api;
 using Nsm.Healing.Decisions;
+using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 using Nsm.Healing.Requests;
 using Orleans.Concurrency;
@@ -163,6 +164,7 @@ public sealed partial class ConnectionGrain(
             if (State.Connection is { } connection && State.NsmgrAddress is { } address)
             {
                 await CloseQuietly(address, connection, State.Policy);
+                await GrainFactory.GetGrain<INsmgrMonitorGrain>(address).Unregister(Id);
             }
 
             State.Phase = ConnectionPhase.Closed;

@@ -1,20 +1,23 @@
+using Orleans.Concurrency;
+
 namespace Nsm.Healing.Grains;
 
 /// <summary>
 /// The silo-side face of a connection grain: what monitor workers tell it. Kept apart from
-/// <see cref="IConnectionGrain"/> so the NSC-facing contract stays small.
+/// <see cref="IConnectionGrain"/> so the NSC-facing contract stays small. One-way: a monitor worker tells
+/// thousands of connections at once and never waits behind a heal in flight; each grain takes its messages in order.
 /// </summary>
 [Alias("nsm.IConnectionEvents")]
 public interface IConnectionEvents : IGrainWithStringKey
 {
-    [Alias("OnMonitorEvent")]
+    [OneWay, Alias("OnMonitorEvent")]
     Task OnMonitorEvent(MonitorEvent monitorEvent);
 
     /// <summary>The monitor stream to this connection's NSMgr broke: control plane down.</summary>
-    [Alias("OnControlPlaneLost")]
+    [OneWay, Alias("OnControlPlaneLost")]
     Task OnControlPlaneLost(string reason);
 
     /// <summary>The NSMgr answers again: retry now instead of waiting out the backoff.</summary>
-    [Alias("OnControlPlaneRestored")]
+    [OneWay, Alias("OnControlPlaneRestored")]
     Task OnControlPlaneRestored();
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Nsm.Healing.Decisions;
+using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 using Orleans.Storage;
 
@@ -37,6 +39,10 @@ public static class HealingSiloBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(JitterSource.Shared);
+        services.AddOptions<MonitorOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MonitorOptions>>(new NamedRuleValidator<MonitorOptions>(o => o.FindProblem()));
+        services.TryAddSingleton<MonitorStreamRunner>();
+        services.AddHostedService<MonitorSupervisor>();
         services.TryAddSingleton<NsmgrChannelPool>();
         services.TryAddSingleton<INsmgrClient, NsmgrClient>();
         return builder;

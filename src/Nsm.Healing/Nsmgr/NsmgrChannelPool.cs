@@ -54,6 +54,11 @@ public sealed class NsmgrChannelPool(IOptions<NsmgrClientOptions> options) : IDi
             };
         }
 
-        return GrpcChannel.ForAddress(address.HttpUri, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        return GrpcChannel.ForAddress(address.HttpUri, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = options.Value.MaxReceiveMessageBytes,
+        });
     }
 }

@@ -7,4 +7,7 @@ public sealed class NsmgrClientOptions
 
     /// <summary>How long establishing a connection to an NSMgr may take (upstream NSC: 5 s, NSMgr: 750 ms).</summary>
     public TimeSpan DialTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The largest message accepted from an NSMgr: an INITIAL_STATE_TRANSFER of 10k connections is about 5 MB, over gRPC's 4 MB default.</summary>
+    public int MaxReceiveMessageBytes { get; set; } = 64 * 1024 * 1024;
 }

@@ -1,3 +1,4 @@
+using Nsm.Api;
 using Nsm.Simulator.Logging;
 using Nsm.Simulator.Nsmgrs;
 
@@ -74,6 +75,19 @@ public sealed class SimulatorFaults
 
         _state.RequestFaults.SetFailureProbability(probability, seed, nsmgr);
         SimulatorLog.RequestFailureProbabilitySet(_state.Logger, probability, seed, nsmgr ?? "every nsmgr");
+    }
+
+    /// <summary>
+    /// Sends <paramref name="connectionEvent"/> as it is on every monitor stream of the NSMgr, bypassing the model:
+    /// events for unknown ids, entries without a path, anything a misbehaving NSMgr could send.
+    /// </summary>
+    public void InjectMonitorEvent(string nsmgr, ConnectionEvent connectionEvent)
+    {
+        ArgumentNullException.ThrowIfNull(connectionEvent);
+        lock (_state.Gate)
+        {
+            _state.NsmgrNamed(nsmgr).Monitor.SendRaw(connectionEvent);
+        }
     }
 
     /// <summary>The next <paramref name="count"/> UPDATE/DELETE events of this NSMgr reach none of its streams.</summary>

@@ -46,6 +46,18 @@ internal sealed class MonitorHub(string nsmgr, ILogger logger)
         }
     }
 
+    /// <summary>Sends an arbitrary event, as built by a test, to every stream: for hostile or malformed input.</summary>
+    public void SendRaw(ConnectionEvent connectionEvent)
+    {
+        lock (_lock)
+        {
+            foreach (var subscription in _subscriptions)
+            {
+                subscription.Send(connectionEvent.Clone());
+            }
+        }
+    }
+
     public void DropNext(int count)
     {
         lock (_lock)

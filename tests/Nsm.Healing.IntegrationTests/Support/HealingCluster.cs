@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Nsm.Healing.Grains;
 using Nsm.Healing.Hosting;
+using Nsm.Healing.Monitoring;
 using Orleans.Reminders;
 using Orleans.TestingHost;
 
@@ -42,6 +43,8 @@ public sealed class HealingCluster : IAsyncDisposable
     public IConnectionGrain Connection(string id) => Client.GetGrain<IConnectionGrain>(id);
 
     public IConnectionEvents Events(string id) => Client.GetGrain<IConnectionEvents>(id);
+
+    public INsmgrMonitorGrain Monitor(string nsmgrAddress) => Client.GetGrain<INsmgrMonitorGrain>(nsmgrAddress);
 
     /// <summary>The connection's durable backstop reminder as the reminder table holds it, or null.</summary>
     public async Task<ReminderEntry?> BackstopReminderOf(IConnectionGrain grain)

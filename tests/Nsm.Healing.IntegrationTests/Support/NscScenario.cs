@@ -7,8 +7,9 @@ using Nsm.Simulator.Topology;
 namespace Nsm.Healing.IntegrationTests.Support;
 
 /// <summary>
-/// One test's world: its own simulator over real loopback gRPC, a monitor relay per NSMgr into the shared
-/// cluster, and helpers to register NSC connections with a fast heal policy.
+/// One test's world: its own simulator over real loopback gRPC, the shared cluster (whose monitor workers
+/// watch the simulator's NSMgrs), and helpers to register NSC connections with a fast heal policy.
+/// Disposing closes every connection it registered, so no monitor keeps watching a simulator that is gone.
 /// </summary>
 public sealed class NscScenario : IAsyncDisposable
 {
@@ -22,30 +23,21 @@ public sealed class NscScenario : IAsyncDisposable
         HealDeadline = TimeSpan.FromMinutes(1),
     };
 
-    private readonly Dictionary<string, TestMonitorRelay> _relays;
+    private static readonly HttpClient SharedHttp = new();
+    private readonly List<string> _registered = [];
 
-    private NscScenario(HealingCluster cluster, NsmSimulator simulator, Dictionary<string, TestMonitorRelay> relays)
+    private NscScenario(HealingCluster cluster, NsmSimulator simulator)
     {
         Cluster = cluster;
         Simulator = simulator;
-        _relays = relays;
     }
 
     public HealingCluster Cluster { get; }
 
     public NsmSimulator Simulator { get; }
 
-    public static async Task<NscScenario> StartAsync(HealingCluster cluster, SimulatorTopology? topology = null, TimeProvider? simulatorTime = null)
-    {
-        var simulator = await NsmSimulator.StartAsync(topology ?? SimulatorTopology.Default(), simulatorTime);
-        var relays = simulator.Nsmgrs.ToDictionary(n => n, n => new TestMonitorRelay(cluster.Client, simulator.NsmgrAddress(n)));
-        var scenario = new NscScenario(cluster, simulator, relays);
-        await Eventually.True(() => relays.Values.All(r => r.StreamsOpened == 1), "monitor relays to connect");
-        return scenario;
-    }
-
-    /// <summary>How many times the relay of <paramref name="nsmgr"/> (re)connected its monitor stream.</summary>
-    public int MonitorStreamsOpened(string nsmgr = "nsmgr-1") => _relays[nsmgr].StreamsOpened;
+    public static async Task<NscScenario> StartAsync(HealingCluster cluster, SimulatorTopology? topology = null, TimeProvider? simulatorTime = null) =>
+        new(cluster, await NsmSimulator.StartAsync(topology ?? SimulatorTopology.Default(), simulatorTime));
 
     public static string NewId(string test) => $"{test}-{Guid.NewGuid():N}";
 
@@ -69,19 +61,23 @@ public sealed class NscScenario : IAsyncDisposable
         Policy = policy ?? FastPolicy,
     };
 
-    /// <summary>Registers a connection with its grain (and, unless told not to, the relay of its NSMgr); returns the grain once Up.</summary>
-    public async Task<IConnectionGrain> ConnectAsync(string id, string nsmgr = "nsmgr-1", HealPolicy? policy = null, bool monitored = true)
+    /// <summary>Registers a connection with its grain; returns the grain once Up and its NSMgr's monitor stream is open.</summary>
+    public async Task<IConnectionGrain> ConnectAsync(string id, string nsmgr = "nsmgr-1", HealPolicy? policy = null)
     {
-        if (monitored)
-        {
-            _relays[nsmgr].Track(id);
-        }
-
         var grain = Cluster.Connection(id);
+        _registered.Add(id);
         var snapshot = await grain.Request(RequestFor(id, nsmgr, policy));
         Assert.Equal(ConnectionPhase.Up, snapshot.Phase);
+        await WaitForMonitorStream(nsmgr);
         return grain;
     }
+
+    /// <summary>Waits until the cluster holds its one monitor stream to <paramref name="nsmgr"/> and has read its snapshot.</summary>
+    public async Task WaitForMonitorStream(string nsmgr = "nsmgr-1") =>
+        await Eventually.True(async () =>
+            Simulator.Records.OpenMonitorStreams(nsmgr) == 1
+            && (await Cluster.Monitor(Simulator.NsmgrAddress(nsmgr)).GetStatus()).StreamConnected,
+            $"the monitor stream to {nsmgr}");
 
     /// <summary>The NSC's liveness reporter, asking the simulator's data-plane truth every 50 ms.</summary>
     public LivenessReporter StartLivenessReporter(string id)
@@ -98,15 +94,9 @@ public sealed class NscScenario : IAsyncDisposable
         return reporter;
     }
 
-    private static readonly HttpClient SharedHttp = new();
-
     public async ValueTask DisposeAsync()
     {
-        foreach (var relay in _relays.Values)
-        {
-            await relay.DisposeAsync();
-        }
-
+        await Task.WhenAll(_registered.Select(id => Cluster.Connection(id).Close()));
         await Simulator.DisposeAsync();
     }
 }

@@ -1,0 +1,25 @@
+using Orleans.Concurrency;
+
+namespace Nsm.Healing.Admission;
+
+/// <summary>
+/// Admits heals against one NSMgr (keyed by its address), cluster-wide, so an NSMgr that returns with
+/// thousands of connections to restore is never flooded. Refreshes and first Requests are not admitted here.
+/// </summary>
+[Alias("nsm.IHealAdmissionGrain")]
+public interface IHealAdmissionGrain : IGrainWithStringKey
+{
+    [Alias("TryAdmit")]
+    Task<AdmissionDecision> TryAdmit(string connectionId);
+
+    /// <param name="nsmgrAnswered">Whether the NSMgr answered the heal (success or rejection), as opposed to not at all.</param>
+    [OneWay, Alias("Release")]
+    Task Release(string connectionId, bool nsmgrAnswered);
+
+    /// <summary>The NSMgr is back after an outage: slow start again.</summary>
+    [OneWay, Alias("OnNsmgrReturned")]
+    Task OnNsmgrReturned();
+
+    [Alias("GetStatus")]
+    Task<AdmissionStatus> GetStatus();
+}

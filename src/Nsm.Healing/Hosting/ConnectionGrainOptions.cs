@@ -1,0 +1,13 @@
+namespace Nsm.Healing.Hosting;
+
+/// <summary>Silo-wide settings of connection grains. Bound from configuration section "Nsm:Connections".</summary>
+public sealed class ConnectionGrainOptions
+{
+    public const string Section = "Nsm:Connections";
+
+    /// <summary>
+    /// Due time and period of the heal-backstop reminder: the longest a heal waits to resume on another silo
+    /// after its silo died. Orleans refuses periods below ReminderOptions.MinimumReminderPeriod (1 min by default).
+    /// </summary>
+    public TimeSpan BackstopReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+}

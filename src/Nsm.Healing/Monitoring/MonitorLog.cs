@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+
+namespace Nsm.Healing.Monitoring;
+
+/// <summary>Structured log events of monitor workers. Event names are stable: alert on them.</summary>
+internal static partial class MonitorLog
+{
+    [LoggerMessage(EventId = 2001, EventName = "MonitorStreamConnected", Level = LogLevel.Information,
+        Message = "Monitor stream to NSMgr {Nsmgr} connected (epoch {Epoch}); snapshot of {Connections} connections")]
+    public static partial void StreamConnected(ILogger logger, string nsmgr, long epoch, int connections);
+
+    [LoggerMessage(EventId = 2002, EventName = "MonitorStreamLost", Level = LogLevel.Warning,
+        Message = "Monitor stream to NSMgr {Nsmgr} lost (epoch {Epoch}); control plane down for its connections: {Reason}")]
+    public static partial void StreamLost(ILogger logger, string nsmgr, long epoch, string reason);
+
+    [LoggerMessage(EventId = 2003, EventName = "MonitorResync", Level = LogLevel.Debug,
+        Message = "Monitor stream to NSMgr {Nsmgr} reopened to re-read the snapshot: {Reason}")]
+    public static partial void Resync(ILogger logger, string nsmgr, string reason);
+
+    [LoggerMessage(EventId = 2004, EventName = "MonitorQueueOverflow", Level = LogLevel.Warning,
+        Message = "Monitor queue of NSMgr {Nsmgr} is full ({Capacity} events); resyncing from a fresh snapshot instead of dropping events")]
+    public static partial void QueueOverflow(ILogger logger, string nsmgr, int capacity);
+
+    [LoggerMessage(EventId = 2005, EventName = "MonitorStaleLoopStopped", Level = LogLevel.Information,
+        Message = "Monitor loop of NSMgr {Nsmgr} at epoch {Epoch} stopped: a newer activation owns the stream")]
+    public static partial void StaleLoopStopped(ILogger logger, string nsmgr, long epoch);
+
+    [LoggerMessage(EventId = 2006, EventName = "MonitorUnmatchedEvent", Level = LogLevel.Debug,
+        Message = "NSMgr {Nsmgr} sent a {Kind} event for connection '{ConnectionId}', which is not registered here")]
+    public static partial void UnmatchedEvent(ILogger logger, string nsmgr, string? kind, string connectionId);
+
+    [LoggerMessage(EventId = 2007, EventName = "MonitorMalformedEvent", Level = LogLevel.Warning,
+        Message = "NSMgr {Nsmgr} sent a malformed monitor event: {Problem}")]
+    public static partial void MalformedEvent(ILogger logger, string nsmgr, string problem);
+
+    [LoggerMessage(EventId = 2008, EventName = "MonitorReconcileMissing", Level = LogLevel.Information,
+        Message = "NSMgr {Nsmgr} no longer knows {Count} registered connections; restoring them")]
+    public static partial void ReconcileMissing(ILogger logger, string nsmgr, int count);
+
+    [LoggerMessage(EventId = 2009, EventName = "MonitorLoopFailed", Level = LogLevel.Error,
+        Message = "Monitor loop of NSMgr {Nsmgr} failed unexpectedly; the supervisor restarts it")]
+    public static partial void LoopFailed(ILogger logger, Exception error, string nsmgr);
+
+    [LoggerMessage(EventId = 2010, EventName = "MonitorSweepFailed", Level = LogLevel.Warning,
+        Message = "Monitor supervisor could not check NSMgr {Nsmgr}: {Error}")]
+    public static partial void SweepFailed(ILogger logger, string nsmgr, string error);
+}

@@ -1,0 +1,56 @@
+namespace Nsm.Healing.Monitoring;
+
+/// <summary>How monitor workers watch NSMgrs. Bound from configuration section "Nsm:Monitor".</summary>
+public sealed class MonitorOptions
+{
+    public const string Section = "Nsm:Monitor";
+
+    /// <summary>First reconnect delay bound after a stream breaks (full jitter, doubling).</summary>
+    public TimeSpan ReconnectFirstDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Reconnect delays never exceed this.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Even a healthy stream is reopened this often (±25 % jitter) to re-read the NSMgr's snapshot:
+    /// level-triggered, so an event lost anywhere cannot leave a connection unhealed for longer.
+    /// </summary>
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Events buffered per NSMgr between the stream and the grains. Overflow forces a resync; nothing is dropped silently.</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Events handed to the NSMgr's monitor grain per call.</summary>
+    public int BatchSize { get; set; } = 512;
+
+    /// <summary>How often every silo checks that each NSMgr with connections has its stream, besides on membership changes.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Concurrent heals admitted per NSMgr right after it returns (slow start begins here).</summary>
+    public int AdmissionInitialBudget { get; set; } = 8;
+
+    /// <summary>The most heals one NSMgr is asked to serve at once.</summary>
+    public int AdmissionMaxConcurrency { get; set; } = 64;
+
+    /// <summary>A permit not released within this is reclaimed (its holder died mid-heal).</summary>
+    public TimeSpan AdmissionLease { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Upper bound of the wait a denied heal is told before asking again (full jitter, grows with the queue).</summary>
+    public TimeSpan AdmissionRetryDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The first rule this breaks, naming the key; null when valid.</summary>
+    public string? FindProblem()
+    {
+        if (ReconnectFirstDelay <= TimeSpan.Zero) return $"{Section}:{nameof(ReconnectFirstDelay)} must be positive";
+        if (ReconnectMaxDelay < ReconnectFirstDelay) return $"{Section}:{nameof(ReconnectMaxDelay)} must be at least {nameof(ReconnectFirstDelay)}";
+        if (ResyncInterval <= TimeSpan.Zero) return $"{Section}:{nameof(ResyncInterval)} must be positive";
+        if (QueueCapacity < 1) return $"{Section}:{nameof(QueueCapacity)} must be at least 1";
+        if (BatchSize < 1) return $"{Section}:{nameof(BatchSize)} must be at least 1";
+        if (SweepInterval <= TimeSpan.Zero) return $"{Section}:{nameof(SweepInterval)} must be positive";
+        if (AdmissionInitialBudget < 1) return $"{Section}:{nameof(AdmissionInitialBudget)} must be at least 1";
+        if (AdmissionMaxConcurrency < AdmissionInitialBudget) return $"{Section}:{nameof(AdmissionMaxConcurrency)} must be at least {nameof(AdmissionInitialBudget)}";
+        if (AdmissionLease <= TimeSpan.Zero) return $"{Section}:{nameof(AdmissionLease)} must be positive";
+        if (AdmissionRetryDelay <= TimeSpan.Zero) return $"{Section}:{nameof(AdmissionRetryDelay)} must be positive";
+        return null;
+    }
+}

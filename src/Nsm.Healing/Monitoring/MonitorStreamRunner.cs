@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nsm.Healing.Decisions;
+using Nsm.Healing.Nsmgr;
+
+namespace Nsm.Healing.Monitoring;
+
+/// <summary>
+/// The silo-local home of monitor stream loops: an endless loop must not live inside a grain call, so the
+/// NSMgr's monitor grain asks this service, on its own silo, to run one for its epoch.
+/// </summary>
+public sealed class MonitorStreamRunner(
+    IGrainFactory grains,
+    NsmgrChannelPool channels,
+    IOptions<MonitorOptions> options,
+    JitterSource jitter,
+    ILoggerFactory loggers) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, NsmgrMonitorLoop> _loops = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = loggers.CreateLogger<NsmgrMonitorLoop>();
+
+    /// <summary>Starts the loop of <paramref name="epoch"/>, stopping any older loop for the same NSMgr.</summary>
+    public void Start(string nsmgrAddress, long epoch)
+    {
+        var loop = new NsmgrMonitorLoop(nsmgrAddress, epoch, grains.GetGrain<INsmgrMonitorGrain>(nsmgrAddress), channels, options.Value, jitter, _logger);
+        _loops.AddOrUpdate(nsmgrAddress, loop, (_, older) =>
+        {
+            older.Stop();
+            return loop;
+        });
+        loop.Start();
+    }
+
+    public void Stop(string nsmgrAddress, long epoch)
+    {
+        if (_loops.TryGetValue(nsmgrAddress, out var loop) && loop.Epoch == epoch && _loops.TryRemove(new(nsmgrAddress, loop)))
+        {
+            loop.Stop();
+        }
+    }
+
+    public bool IsRunning(string nsmgrAddress, long epoch) =>
+        _loops.TryGetValue(nsmgrAddress, out var loop) && loop.Epoch == epoch && !loop.IsCompleted;
+
+    /// <summary>The silo is going away: end every stream so the NSMgrs see them close.</summary>
+    public void Dispose()
+    {
+        foreach (var loop in _loops.Values)
+        {
+            loop.Stop();
+        }
+
+        _loops.Clear();
+    }
+}

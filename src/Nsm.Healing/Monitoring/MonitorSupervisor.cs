@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Nsm.Healing.Monitoring;
+
+/// <summary>
+/// Runs on every silo. When membership changes (a silo died or left) and every <see cref="MonitorOptions.SweepInterval"/>,
+/// it pokes each NSMgr's monitor grain, which re-activates on a live silo and restarts its stream within seconds of the
+/// death being declared — not at the next one-minute reminder tick.
+/// </summary>
+internal sealed class MonitorSupervisor(
+    IClusterMembershipService membership,
+    IGrainFactory grains,
+    IOptions<MonitorOptions> options,
+    TimeProvider time,
+    ILogger<MonitorSupervisor> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(SweepOnMembershipChangesAsync(stoppingToken), SweepPeriodicallyAsync(stoppingToken));
+
+    private async Task SweepOnMembershipChangesAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var _ in membership.MembershipUpdates.WithCancellation(stoppingToken))
+            {
+                await SweepAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SweepPeriodicallyAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await SweepAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SweepAsync()
+    {
+        IReadOnlyList<string> nsmgrs;
+        try
+        {
+            nsmgrs = await grains.GetGrain<IMonitorDirectoryGrain>(0).List();
+        }
+        catch (Exception e)
+        {
+            // Early in start-up or mid-failover the directory may not answer yet; the next sweep will.
+            MonitorLog.SweepFailed(logger, "(directory)", e.Message);
+            return;
+        }
+
+        await Task.WhenAll(nsmgrs.Select(async nsmgr =>
+        {
+            try
+            {
+                await grains.GetGrain<INsmgrMonitorGrain>(nsmgr).EnsureRunning();
+            }
+            catch (Exception e)
+            {
+                MonitorLog.SweepFailed(logger, nsmgr, e.Message);
+            }
+        }));
+    }
+}
