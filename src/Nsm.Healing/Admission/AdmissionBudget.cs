@@ -4,11 +4,13 @@ namespace Nsm.Healing.Admission;
 /// Storm control for one NSMgr (DESIGN.md §6), as plain code: a concurrency budget for heals that starts
 /// small after the NSMgr returns and grows by one per heal the NSMgr served (slow start, doubling per round),
 /// halves when the NSMgr stops answering, and leases permits so a holder that died gives its permit back.
+/// Heals turned away wait in a FIFO queue and are handed a permit as one frees: waves, no polling.
 /// </summary>
 public sealed class AdmissionBudget
 {
     private readonly Dictionary<string, DateTimeOffset> _permits = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _waiting = new(StringComparer.Ordinal);
+    private readonly Queue<string> _queue = new();
+    private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
     private readonly int _initialBudget;
     private readonly int _maxConcurrency;
     private readonly TimeSpan _lease;
@@ -27,48 +29,57 @@ public sealed class AdmissionBudget
 
     public int InUse => _permits.Count;
 
-    /// <summary>Heals turned away and not yet admitted: the admission queue depth.</summary>
-    public int Waiting => _waiting.Count;
+    /// <summary>Heals waiting for a permit: the admission queue depth.</summary>
+    public int Waiting => _queued.Count;
 
-    /// <summary>Admits <paramref name="holder"/> if the budget allows (idempotent for a holder that already has a permit).</summary>
-    /// <returns>True when admitted; otherwise the caller waits and asks again.</returns>
+    /// <summary>Admits <paramref name="holder"/> if the budget allows (idempotent for a holder that already has a permit); queues it otherwise.</summary>
     public bool TryAdmit(string holder, DateTimeOffset now)
     {
         ReclaimExpired(now);
-        if (_permits.ContainsKey(holder) || _permits.Count < Budget)
+        if (_permits.ContainsKey(holder) || (_permits.Count < Budget && _queued.Count == 0))
         {
             _permits[holder] = now + _lease;
-            _waiting.Remove(holder);
             return true;
         }
 
-        _waiting.Add(holder);
+        if (_queued.Add(holder))
+        {
+            _queue.Enqueue(holder);
+        }
+
         return false;
     }
-
-    /// <summary>
-    /// How long a turned-away heal should wait, before jitter: longer the more heals queue per permit, so the
-    /// queue drains in waves instead of hammering the admission with retries.
-    /// </summary>
-    public TimeSpan RetryBound(TimeSpan baseDelay) => baseDelay * (1 + (double)_waiting.Count / Budget);
 
     /// <param name="nsmgrAnswered">False when the NSMgr did not answer (down, overloaded): shrink instead of grow.</param>
     public void Release(string holder, bool nsmgrAnswered)
     {
-        if (!_permits.Remove(holder))
+        if (_permits.Remove(holder))
         {
-            return;
+            Budget = nsmgrAnswered ? Math.Min(_maxConcurrency, Budget + 1) : Math.Max(_initialBudget, Budget / 2);
         }
-
-        Budget = nsmgrAnswered ? Math.Min(_maxConcurrency, Budget + 1) : Math.Max(_initialBudget, Budget / 2);
     }
 
     /// <summary>The NSMgr came back (after an outage): start slow again.</summary>
     public void Restart() => Budget = _initialBudget;
 
+    /// <summary>Grants free permits to the longest-waiting heals, in order; returns whom to tell.</summary>
+    public IReadOnlyList<string> AdmitWaiting(DateTimeOffset now)
+    {
+        ReclaimExpired(now);
+        var admitted = new List<string>();
+        while (_permits.Count < Budget && _queue.TryDequeue(out var holder))
+        {
+            _queued.Remove(holder);
+            _permits[holder] = now + _lease;
+            admitted.Add(holder);
+        }
+
+        return admitted;
+    }
+
     private void ReclaimExpired(DateTimeOffset now)
     {
-        foreach (var (holder, expires) in _permits.Where(p => p.Value <= now).ToList())
+        foreach (var (holder, _) in _permits.Where(p => p.Value <= now).ToList())
         {
             _permits.Remove(holder);
         }

@@ -1,17 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Nsm.Healing.Decisions;
+using Nsm.Healing.Grains;
 using Nsm.Healing.Monitoring;
 
 namespace Nsm.Healing.Admission;
 
 /// <summary>
-/// A thin shell over <see cref="AdmissionBudget"/>. Kept in memory only: after a failover it starts slow again,
-/// which is the safe direction, and leases bound what a lost activation could have over-admitted.
+/// A thin shell over <see cref="AdmissionBudget"/>: answers at once, and tells queued connections (one-way) when
+/// a permit is theirs. Kept in memory only: after a failover it starts slow again, which is the safe direction,
+/// and leases bound what a lost activation could have over-admitted.
 /// </summary>
 public sealed class HealAdmissionGrain(
     IOptions<MonitorOptions> options,
-    JitterSource jitter,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : Grain, IHealAdmissionGrain
 {
     private readonly AdmissionBudget _budget = new(options.Value.AdmissionInitialBudget, options.Value.AdmissionMaxConcurrency, options.Value.AdmissionLease);
@@ -19,13 +19,14 @@ public sealed class HealAdmissionGrain(
     Task<AdmissionDecision> IHealAdmissionGrain.TryAdmit(string connectionId)
     {
         var admitted = _budget.TryAdmit(connectionId, time.GetUtcNow());
-        var retryAfter = admitted ? TimeSpan.Zero : _budget.RetryBound(options.Value.AdmissionRetryDelay) * jitter.NextFraction();
-        return Task.FromResult(new AdmissionDecision(admitted, retryAfter));
+        // A queued heal is told when its turn comes; the lease is only its backstop should that message be lost.
+        return Task.FromResult(new AdmissionDecision(admitted, admitted ? TimeSpan.Zero : options.Value.AdmissionLease));
     }
 
     Task IHealAdmissionGrain.Release(string connectionId, bool nsmgrAnswered)
     {
         _budget.Release(connectionId, nsmgrAnswered);
+        AdmitWaiting();
         return Task.CompletedTask;
     }
 
@@ -36,4 +37,12 @@ public sealed class HealAdmissionGrain(
     }
 
     Task<AdmissionStatus> IHealAdmissionGrain.GetStatus() => Task.FromResult(new AdmissionStatus(_budget.Budget, _budget.InUse, _budget.Waiting));
+
+    private void AdmitWaiting()
+    {
+        foreach (var connectionId in _budget.AdmitWaiting(time.GetUtcNow()))
+        {
+            GrainFactory.GetGrain<IConnectionEvents>(connectionId).OnHealAdmitted().Ignore();
+        }
+    }
 }

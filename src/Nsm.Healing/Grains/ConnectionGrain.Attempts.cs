@@ -70,7 +70,8 @@ public sealed partial class ConnectionGrain
         var admitted = await admission.TryAdmit(Id);
         if (!admitted.Admitted)
         {
-            // Storm control: the NSMgr's budget is spent; ask again in a jittered wave. Not an attempt.
+            // Storm control: the NSMgr's budget is spent. The admission tells us when a permit is ours; the
+            // scheduled wakeup is only the backstop. Not an attempt.
             State.NextAttemptAt = Now + admitted.RetryAfter;
             ScheduleWakeup(State.NextAttemptAt.Value);
             return;

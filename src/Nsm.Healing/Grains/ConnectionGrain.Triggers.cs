@@ -1,3 +1,4 @@
+using Nsm.Healing.Admission;
 using Nsm.Healing.Decisions;
 
 namespace Nsm.Healing.Grains;
@@ -28,6 +29,19 @@ public sealed partial class ConnectionGrain
         }
     });
 
+    Task IConnectionEvents.OnHealAdmitted() => Exclusive(async () =>
+    {
+        if (State.Phase == ConnectionPhase.Healing)
+        {
+            await ScheduleAttempt(Now);
+        }
+        else if (State.NsmgrAddress is { } address)
+        {
+            // The heal ended meanwhile (healed, closed, paused): hand the permit straight back.
+            GrainFactory.GetGrain<IHealAdmissionGrain>(address).Release(Id, nsmgrAnswered: true).Ignore();
+        }
+    });
+
     /// <param name="monitorEvent">The event behind the trigger, if any. Judged inside the gate: a heal in flight
     /// may replace the connection the event is about while the event waits its turn.</param>
     private Task HandleTrigger(HealTrigger trigger, MonitorEvent? monitorEvent = null, bool resetBackoff = false) => Exclusive(async () =>
@@ -38,6 +52,12 @@ public sealed partial class ConnectionGrain
             return;
         }
 
+        await ActOnTrigger(trigger, resetBackoff);
+    });
+
+    /// <summary>Asks <see cref="HealDecider"/> and acts. Callers hold the gate.</summary>
+    private async Task ActOnTrigger(HealTrigger trigger, bool resetBackoff = false)
+    {
         if (State.Phase == ConnectionPhase.Paused)
         {
             await RememberWhilePaused(trigger);
@@ -60,7 +80,7 @@ public sealed partial class ConnectionGrain
                 await StartOrSwitchHeal(trigger, decision);
                 break;
         }
-    });
+    }
 
     private async Task RememberWhilePaused(HealTrigger trigger)
     {

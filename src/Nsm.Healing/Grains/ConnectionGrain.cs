@@ -210,23 +210,27 @@ public sealed partial class ConnectionGrain(
             throw new ArgumentException($"verdict: must be Up or Down (was {verdict})", nameof(verdict));
         }
 
-        if (checkedConnection is not null && !MonitorEventRelevance.IsAboutCurrent(State.Connection, checkedConnection))
+        // Judged inside the gate: a heal in flight may replace the connection the verdict is about.
+        await Exclusive(async () =>
         {
-            ConnectionGrainLog.StaleDataPlaneVerdict(logger, Id, verdict, checkedConnection.NetworkServiceEndpointName);
-            return;
-        }
+            if (checkedConnection is not null && !MonitorEventRelevance.IsAboutCurrent(State.Connection, checkedConnection))
+            {
+                ConnectionGrainLog.StaleDataPlaneVerdict(logger, Id, verdict, checkedConnection.NetworkServiceEndpointName);
+                return;
+            }
 
-        var changed = verdict != _reportedDataPlane;
-        _reportedDataPlane = verdict;
-        _dataPlaneReportedAt = Now;
-        if (verdict == DataPlaneVerdict.Down && changed)
-        {
-            await HandleTrigger(HealTrigger.DataPlaneDown);
-        }
-        else if (changed)
-        {
-            Publish();
-        }
+            var changed = verdict != _reportedDataPlane;
+            _reportedDataPlane = verdict;
+            _dataPlaneReportedAt = Now;
+            if (verdict == DataPlaneVerdict.Down && changed)
+            {
+                await ActOnTrigger(HealTrigger.DataPlaneDown);
+            }
+            else if (changed)
+            {
+                Publish();
+            }
+        });
     }
 
     async Task IConnectionGrain.HealNow() => await HandleTrigger(HealTrigger.Operator, resetBackoff: true);

@@ -20,4 +20,8 @@ public interface IConnectionEvents : IGrainWithStringKey
     /// <summary>The NSMgr answers again: retry now instead of waiting out the backoff.</summary>
     [OneWay, Alias("OnControlPlaneRestored")]
     Task OnControlPlaneRestored();
+
+    /// <summary>The NSMgr's heal admission has a permit for this connection's queued heal: attempt now.</summary>
+    [OneWay, Alias("OnHealAdmitted")]
+    Task OnHealAdmitted();
 }

@@ -15,7 +15,10 @@ public static class HealingSiloBuilderExtensions
     /// <see cref="Grains.HealingStorage.Name"/> and a reminder service: memory in development, Redis when durable.
     /// </summary>
     public static ISiloBuilder AddNsmHealing(
-        this ISiloBuilder builder, Action<NsmgrClientOptions>? configureNsmgr = null, Action<ConnectionGrainOptions>? configureConnections = null)
+        this ISiloBuilder builder,
+        Action<NsmgrClientOptions>? configureNsmgr = null,
+        Action<ConnectionGrainOptions>? configureConnections = null,
+        Action<MonitorOptions>? configureMonitor = null)
     {
         var services = builder.Services;
         var connectionOptions = services.AddOptions<ConnectionGrainOptions>()
@@ -39,7 +42,12 @@ public static class HealingSiloBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(JitterSource.Shared);
-        services.AddOptions<MonitorOptions>().ValidateOnStart();
+        var monitorOptions = services.AddOptions<MonitorOptions>().ValidateOnStart();
+        if (configureMonitor is not null)
+        {
+            monitorOptions.Configure(configureMonitor);
+        }
+
         services.AddSingleton<IValidateOptions<MonitorOptions>>(new NamedRuleValidator<MonitorOptions>(o => o.FindProblem()));
         services.TryAddSingleton<MonitorStreamRunner>();
         services.AddHostedService<MonitorSupervisor>();

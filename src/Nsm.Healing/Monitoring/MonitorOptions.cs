@@ -35,8 +35,6 @@ public sealed class MonitorOptions
     /// <summary>A permit not released within this is reclaimed (its holder died mid-heal).</summary>
     public TimeSpan AdmissionLease { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Upper bound of the wait a denied heal is told before asking again (full jitter, grows with the queue).</summary>
-    public TimeSpan AdmissionRetryDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The first rule this breaks, naming the key; null when valid.</summary>
     public string? FindProblem()
@@ -50,7 +48,6 @@ public sealed class MonitorOptions
         if (AdmissionInitialBudget < 1) return $"{Section}:{nameof(AdmissionInitialBudget)} must be at least 1";
         if (AdmissionMaxConcurrency < AdmissionInitialBudget) return $"{Section}:{nameof(AdmissionMaxConcurrency)} must be at least {nameof(AdmissionInitialBudget)}";
         if (AdmissionLease <= TimeSpan.Zero) return $"{Section}:{nameof(AdmissionLease)} must be positive";
-        if (AdmissionRetryDelay <= TimeSpan.Zero) return $"{Section}:{nameof(AdmissionRetryDelay)} must be positive";
         return null;
     }
 }

@@ -134,6 +134,18 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         _snapshots++;
         _lastDelivered.Clear();
         MonitorLog.StreamConnected(_logger, Address, epoch, snapshot.Count);
+
+        // Level-triggered: a registered connection the NSMgr does not know is gone from the control plane.
+        // Restore it (the same endpoint); a restore the NSMgr keeps rejecting escalates to a reselect.
+        // Told first, so that the "NSMgr is back" below finds it healing and retries at once.
+        var known = snapshot.Select(o => o.ConnectionId).ToHashSet(StringComparer.Ordinal);
+        var missing = State.ConnectionIds.Where(id => !known.Contains(id)).ToList();
+        if (missing.Count > 0)
+        {
+            MonitorLog.ReconcileMissing(_logger, Address, missing.Count);
+            Broadcast(missing, events => events.OnControlPlaneLost("missing from the NSMgr's snapshot"));
+        }
+
         if (afterLoss)
         {
             // The NSMgr answers again: everyone healing retries now instead of waiting out a long backoff,
@@ -142,23 +154,9 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
             Broadcast(State.ConnectionIds, events => events.OnControlPlaneRestored());
         }
 
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var observation in snapshot)
+        foreach (var observation in snapshot.Where(o => o.Kind is not null && State.ConnectionIds.Contains(o.ConnectionId)))
         {
-            known.Add(observation.ConnectionId);
-            if (observation.Kind is not null && State.ConnectionIds.Contains(observation.ConnectionId))
-            {
-                Deliver(observation);
-            }
-        }
-
-        // Level-triggered: a registered connection the NSMgr does not know is gone from the control plane.
-        // Restore it (the same endpoint); a restore the NSMgr keeps rejecting escalates to a reselect.
-        var missing = State.ConnectionIds.Where(id => !known.Contains(id)).ToList();
-        if (missing.Count > 0)
-        {
-            MonitorLog.ReconcileMissing(_logger, Address, missing.Count);
-            Broadcast(missing, events => events.OnControlPlaneLost("missing from the NSMgr's snapshot"));
+            Deliver(observation);
         }
 
         return Task.FromResult(true);

@@ -3,6 +3,7 @@ using Nsm.Healing.Grains;
 using Nsm.Healing.Hosting;
 using Nsm.Healing.Monitoring;
 using Orleans.Reminders;
+using Orleans.Runtime.Hosting;
 using Orleans.TestingHost;
 
 namespace Nsm.Healing.IntegrationTests.Support;
@@ -20,13 +21,31 @@ public sealed class HealingCluster : IAsyncDisposable
 
     public IClusterClient Client => Cluster.Client;
 
-    public static async Task<HealingCluster> StartAsync(int silos = 2, TimeProvider? grainTime = null)
+    /// <summary>Fast monitor settings so tests see resyncs and sweeps in seconds.</summary>
+    public static void TestMonitorOptions(MonitorOptions options)
+    {
+        options.SweepInterval = TimeSpan.FromSeconds(1);
+        options.ReconnectMaxDelay = TimeSpan.FromMilliseconds(500);
+    }
+
+    /// <param name="processWideStorage">State that survives an in-process silo kill (see <see cref="ProcessWideGrainStorage"/>).</param>
+    public static async Task<HealingCluster> StartAsync(
+        int silos = 2, TimeProvider? grainTime = null, bool processWideStorage = false, Action<MonitorOptions>? monitor = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
-        builder.ConfigureSilo((_, silo) => silo
-            .AddMemoryGrainStorage(HealingStorage.Name)
-            .UseInMemoryReminderService()
-            .AddNsmHealing());
+        builder.ConfigureSilo((_, silo) =>
+        {
+            if (processWideStorage)
+            {
+                silo.Services.AddGrainStorage(HealingStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<ProcessWideGrainStorage>(services));
+            }
+            else
+            {
+                silo.AddMemoryGrainStorage(HealingStorage.Name);
+            }
+
+            silo.UseInMemoryReminderService().AddNsmHealing(configureMonitor: monitor ?? TestMonitorOptions);
+        });
         if (grainTime is not null)
         {
             // Grain timers, grain clocks and reminders on the fake clock; membership and messaging stay real.

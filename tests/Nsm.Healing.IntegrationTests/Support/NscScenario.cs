@@ -62,13 +62,21 @@ public sealed class NscScenario : IAsyncDisposable
     };
 
     /// <summary>Registers a connection with its grain; returns the grain once Up and its NSMgr's monitor stream is open.</summary>
-    public async Task<IConnectionGrain> ConnectAsync(string id, string nsmgr = "nsmgr-1", HealPolicy? policy = null)
+    public async Task<IConnectionGrain> ConnectAsync(string id, string nsmgr = "nsmgr-1", HealPolicy? policy = null, bool waitForMonitor = true)
     {
         var grain = Cluster.Connection(id);
-        _registered.Add(id);
+        lock (_registered)
+        {
+            _registered.Add(id);
+        }
+
         var snapshot = await grain.Request(RequestFor(id, nsmgr, policy));
         Assert.Equal(ConnectionPhase.Up, snapshot.Phase);
-        await WaitForMonitorStream(nsmgr);
+        if (waitForMonitor)
+        {
+            await WaitForMonitorStream(nsmgr);
+        }
+
         return grain;
     }
 
