@@ -21,8 +21,8 @@ public sealed class ControlPlaneHealingTests(ClusterFixture fixture)
 
         await scenario.Simulator.Faults.RestartNsmgrAsync("nsmgr-1", TimeSpan.FromMilliseconds(300));
 
-        await Eventually.True(async () => (await grain.GetState()) is { Phase: ConnectionPhase.Up, History.Count: 1 }, "the restore to finish");
-        var heal = (await grain.GetState()).History.Single();
+        var restored = await Eventually.Phase(grain, ConnectionPhase.Up, s => s.History.Count >= 1);
+        var heal = Assert.Single(restored.History);
         Assert.Equal(HealTrigger.ControlPlaneLost, heal.Trigger);
         Assert.Equal(HealDecision.Restore, heal.Decision);
         Assert.Equal(HealOutcome.Healed, heal.Outcome);

@@ -199,6 +199,7 @@ public sealed partial class ConnectionGrain
         ClearHealProgress();
         State.Phase = ConnectionPhase.Up;
         State.Reason = null;
+        _upSince = Now;
         State.RefreshDueAt = RefreshSchedule.NextRefreshAt(State.Connection!, Now, State.Policy.RefreshFraction);
         if (State.RefreshDueAt is { } refreshAt)
         {

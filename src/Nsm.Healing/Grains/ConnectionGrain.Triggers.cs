@@ -20,6 +20,19 @@ public sealed partial class ConnectionGrain
 
     Task IConnectionEvents.OnControlPlaneLost(string reason) => HandleTrigger(HealTrigger.ControlPlaneLost);
 
+    Task IConnectionEvents.OnMissingAtNsmgr(DateTimeOffset snapshotAt) => Exclusive(async () =>
+    {
+        // A snapshot a little older than our last answer from the NSMgr predates it: restoring again would be a
+        // redundant heal. The margin absorbs clock differences between silos.
+        if (State.Phase == ConnectionPhase.Up && _upSince is { } upSince && upSince >= snapshotAt - SnapshotClockMargin)
+        {
+            ConnectionGrainLog.TriggerIgnored(logger, Id, State.Phase, HealTrigger.ControlPlaneLost);
+            return;
+        }
+
+        await ActOnTrigger(HealTrigger.ControlPlaneLost);
+    });
+
     /// <summary>Backoff resets when the NSMgr returns, so nobody sits out a long delay after recovery.</summary>
     Task IConnectionEvents.OnControlPlaneRestored() => Exclusive(async () =>
     {

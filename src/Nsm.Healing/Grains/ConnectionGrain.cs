@@ -34,7 +34,10 @@ public sealed partial class ConnectionGrain(
     private IGrainTimer? _wakeup;
     private CancellationTokenSource? _inFlight;
     private bool _closeRequested;
+    private static readonly TimeSpan SnapshotClockMargin = TimeSpan.FromSeconds(1);
+
     private DataPlaneVerdict _reportedDataPlane;
+    private DateTimeOffset? _upSince;
     private DateTimeOffset? _dataPlaneReportedAt;
 
     private string Id => this.GetPrimaryKeyString();

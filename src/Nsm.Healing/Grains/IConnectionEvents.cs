@@ -17,6 +17,13 @@ public interface IConnectionEvents : IGrainWithStringKey
     [OneWay, Alias("OnControlPlaneLost")]
     Task OnControlPlaneLost(string reason);
 
+    /// <summary>
+    /// The NSMgr's snapshot, taken about <paramref name="snapshotAt"/>, does not hold this connection: it is gone from
+    /// the control plane. Ignored when the connection was (re)established after that snapshot was taken.
+    /// </summary>
+    [OneWay, Alias("OnMissingAtNsmgr")]
+    Task OnMissingAtNsmgr(DateTimeOffset snapshotAt);
+
     /// <summary>The NSMgr answers again: retry now instead of waiting out the backoff.</summary>
     [OneWay, Alias("OnControlPlaneRestored")]
     Task OnControlPlaneRestored();

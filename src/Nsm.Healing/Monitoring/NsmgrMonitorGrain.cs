@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Admission;
@@ -19,6 +20,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     private readonly MonitorOptions _options;
     private readonly ILogger<NsmgrMonitorGrain> _logger;
     private readonly CoalescingWriter _writer;
+    private readonly TimeProvider _time;
 
     // What each connection was last told, so a repeated DOWN does not start work twice.
     private readonly Dictionary<string, StreamObservation> _lastDelivered = new(StringComparer.Ordinal);
@@ -29,8 +31,10 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         [PersistentState("monitor", HealingStorage.Name)] IPersistentState<NsmgrMonitorState> state,
         MonitorStreamRunner runner,
         IOptions<MonitorOptions> options,
+        [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         ILogger<NsmgrMonitorGrain> logger)
     {
+        _time = time;
         _state = state;
         _runner = runner;
         _options = options.Value;
@@ -143,7 +147,8 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         if (missing.Count > 0)
         {
             MonitorLog.ReconcileMissing(_logger, Address, missing.Count);
-            Broadcast(missing, events => events.OnControlPlaneLost("missing from the NSMgr's snapshot"));
+            var snapshotAt = _time.GetUtcNow();
+            Broadcast(missing, events => events.OnMissingAtNsmgr(snapshotAt));
         }
 
         if (afterLoss)
