@@ -41,12 +41,14 @@ public sealed class NsmSimulator : IAsyncDisposable
     /// <summary>Starts every NSMgr and the control surface; ports are chosen by the OS unless the topology fixes them.</summary>
     /// <param name="timeProvider">The clock for tokens, expiry, downtime and latency; a FakeTimeProvider in tests.</param>
     /// <param name="controlPort">Loopback port of the control surface; 0 picks a free one.</param>
+    /// <param name="tls">Serve the NSMgrs over TLS (and mTLS); plaintext h2c when null.</param>
     public static async Task<NsmSimulator> StartAsync(
         SimulatorTopology topology,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
         int controlPort = 0,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        SimulatorTls? tls = null)
     {
         TopologyValidator.Validate(topology);
         ArgumentOutOfRangeException.ThrowIfNegative(controlPort);
@@ -58,7 +60,7 @@ public sealed class NsmSimulator : IAsyncDisposable
         {
             foreach (var node in topology.Nodes)
             {
-                simulator._hosts.Add(node.Nsmgr, await NsmgrHost.StartAsync(node, simulation, loggers, cancellationToken).ConfigureAwait(false));
+                simulator._hosts.Add(node.Nsmgr, await NsmgrHost.StartAsync(node, simulation, loggers, tls, cancellationToken).ConfigureAwait(false));
             }
 
             simulator._control = await ControlSurface.StartAsync(simulator, controlPort, loggers, cancellationToken).ConfigureAwait(false);

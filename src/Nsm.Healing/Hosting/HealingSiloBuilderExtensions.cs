@@ -29,9 +29,8 @@ public static class HealingSiloBuilderExtensions
             connectionOptions.Configure(configureConnections);
         }
 
-        var nsmgrOptions = services.AddOptions<NsmgrClientOptions>()
-            .Validate(o => o.DialTimeout > TimeSpan.Zero, $"{NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.DialTimeout)} must be positive")
-            .ValidateOnStart();
+        var nsmgrOptions = services.AddOptions<NsmgrClientOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NsmgrClientOptions>>(new NamedRuleValidator<NsmgrClientOptions>(o => o.FindProblem()));
         if (configureNsmgr is not null)
         {
             nsmgrOptions.Configure(configureNsmgr);
@@ -52,6 +51,7 @@ public static class HealingSiloBuilderExtensions
         services.TryAddSingleton<MonitorStreamRunner>();
         services.AddHostedService<MonitorSupervisor>();
         services.TryAddSingleton<NsmgrChannelPool>();
+        services.TryAddSingleton<INsmTokenProvider, ConfiguredTokenProvider>();
         services.TryAddSingleton<INsmgrClient, NsmgrClient>();
         return builder;
     }

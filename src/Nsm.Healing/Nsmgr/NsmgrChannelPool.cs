@@ -36,6 +36,11 @@ public sealed class NsmgrChannelPool(IOptions<NsmgrClientOptions> options) : IDi
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
         };
 
+        if (address.HttpUri.Scheme == Uri.UriSchemeHttps)
+        {
+            handler.SslOptions = NsmgrTls.ClientAuthentication(options.Value.Tls);
+        }
+
         if (address.UnixSocketPath is { } socketPath)
         {
             handler.ConnectCallback = async (_, cancellationToken) =>

@@ -4,7 +4,7 @@ using Nsm.Api;
 namespace Nsm.Healing.Nsmgr;
 
 /// <summary>Calls <c>networkservice.NetworkService</c> on an NSMgr over a pooled channel, with a per-call deadline.</summary>
-public sealed class NsmgrClient(NsmgrChannelPool channels) : INsmgrClient
+public sealed class NsmgrClient(NsmgrChannelPool channels, INsmTokenProvider tokens) : INsmgrClient
 {
     public async Task<Connection> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -12,7 +12,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels) : INsmgrClient
         Connection answer;
         try
         {
-            answer = await client.RequestAsync(request, deadline: Deadline(timeout), cancellationToken: cancellationToken);
+            answer = await client.RequestAsync(request, Metadata(nsmgrAddress), Deadline(timeout), cancellationToken);
         }
         catch (RpcException e)
         {
@@ -45,13 +45,22 @@ public sealed class NsmgrClient(NsmgrChannelPool channels) : INsmgrClient
         var client = new NetworkService.NetworkServiceClient(channels.Get(nsmgrAddress));
         try
         {
-            await client.CloseAsync(connection, deadline: Deadline(timeout), cancellationToken: cancellationToken);
+            await client.CloseAsync(connection, Metadata(nsmgrAddress), Deadline(timeout), cancellationToken);
         }
         catch (RpcException e)
         {
             throw Failed("Close", nsmgrAddress, connection.Id, e);
         }
     }
+
+    private Metadata? Metadata(string nsmgrAddress) => tokens.GetToken(nsmgrAddress) is { } token
+        ? new Metadata
+        {
+            { "nsm-client-token", token.Value },
+            // RFC 3339 with nanoseconds, as upstream writes it.
+            { "nsm-client-token-expires", token.Expires.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'00Z'", System.Globalization.CultureInfo.InvariantCulture) },
+        }
+        : null;
 
     // gRPC deadlines are wall-clock by protocol; the grain's (possibly fake) clock does not apply to the wire.
     private static DateTime Deadline(TimeSpan timeout) => DateTime.UtcNow + timeout;

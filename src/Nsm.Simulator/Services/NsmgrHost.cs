@@ -28,7 +28,7 @@ internal sealed class NsmgrHost : IAsyncDisposable
 
     public string? UnixSocket { get; }
 
-    public static async Task<NsmgrHost> StartAsync(NodeSpec node, Simulation simulation, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<NsmgrHost> StartAsync(NodeSpec node, Simulation simulation, ILoggerFactory loggers, SimulatorTls? tls, CancellationToken cancellationToken)
     {
         if (node.UnixSocket is not null)
         {
@@ -38,7 +38,22 @@ internal sealed class NsmgrHost : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, node.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(IPAddress.Loopback, node.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (tls is not null)
+                {
+                    listen.UseHttps(https =>
+                    {
+                        https.ServerCertificate = tls.ServerCertificate;
+                        if (tls.ClientCertificateAuthority is not null)
+                        {
+                            https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+                            https.ClientCertificateValidation = (certificate, _, _) => tls.IsTrustedClient(certificate);
+                        }
+                    });
+                }
+            });
             if (node.UnixSocket is not null)
             {
                 kestrel.ListenUnixSocket(node.UnixSocket, listen => listen.Protocols = HttpProtocols.Http2);
@@ -57,7 +72,7 @@ internal sealed class NsmgrHost : IAsyncDisposable
         app.MapGrpcService<HealthServiceImpl>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var address = app.Urls.First(url => url.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
+        var address = app.Urls.First(url => url.StartsWith(tls is null ? "http://127.0.0.1:" : "https://127.0.0.1:", StringComparison.Ordinal));
         SimulatorLog.NsmgrListening(loggers.CreateLogger<NsmgrHost>(), node.Nsmgr, address);
         return new NsmgrHost(app, address, node.UnixSocket);
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Nsm.Healing.Grains;
 using Nsm.Healing.Hosting;
 using Nsm.Healing.Monitoring;
+using Nsm.Healing.Nsmgr;
 using Orleans.Reminders;
 using Orleans.Runtime.Hosting;
 using Orleans.TestingHost;
@@ -30,7 +31,8 @@ public sealed class HealingCluster : IAsyncDisposable
 
     /// <param name="processWideStorage">State that survives an in-process silo kill (see <see cref="ProcessWideGrainStorage"/>).</param>
     public static async Task<HealingCluster> StartAsync(
-        int silos = 2, TimeProvider? grainTime = null, bool processWideStorage = false, Action<MonitorOptions>? monitor = null)
+        int silos = 2, TimeProvider? grainTime = null, bool processWideStorage = false,
+        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
@@ -44,7 +46,7 @@ public sealed class HealingCluster : IAsyncDisposable
                 silo.AddMemoryGrainStorage(HealingStorage.Name);
             }
 
-            silo.UseInMemoryReminderService().AddNsmHealing(configureMonitor: monitor ?? TestMonitorOptions);
+            silo.UseInMemoryReminderService().AddNsmHealing(configureNsmgr: nsmgr, configureMonitor: monitor ?? TestMonitorOptions);
         });
         if (grainTime is not null)
         {
