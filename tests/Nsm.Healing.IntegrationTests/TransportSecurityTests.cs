@@ -47,7 +47,10 @@ public sealed class TransportSecurityTests : IDisposable
         var error = await Assert.ThrowsAsync<NsmRequestFailedException>(() =>
             grain.Request(new ConnectionRequest { NsmgrAddress = simulator.NsmgrAddress("nsmgr-1"), Request = NscScenario.NewRequest(id), Policy = NscScenario.FastPolicy }));
 
-        Assert.Equal("Unavailable", error.StatusCode);
+        // TLS 1.3 reports a refused client certificate after the client's side of the handshake, so the status depends
+        // on when the refusal lands (Unavailable, or Internal/Unknown on the first read); the refusal itself does not.
+        Assert.Contains(error.StatusCode, new[] { "Unavailable", "Internal", "Unknown" });
+        Assert.Contains(simulator.NsmgrAddress("nsmgr-1"), error.Message);
         Assert.Equal(ConnectionPhase.None, (await grain.GetState()).Phase);
         Assert.Empty(simulator.Records.Requests());
     }
