@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Grains;
 using Nsm.Healing.Monitoring;
+using Nsm.Healing.Telemetry;
 
 namespace Nsm.Healing.Admission;
 
@@ -12,13 +13,16 @@ namespace Nsm.Healing.Admission;
 /// </summary>
 public sealed class HealAdmissionGrain(
     IOptions<MonitorOptions> options,
-    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : Grain, IHealAdmissionGrain
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+    HealingMetrics metrics) : Grain, IHealAdmissionGrain
 {
     private readonly AdmissionBudget _budget = new(options.Value.AdmissionInitialBudget, options.Value.AdmissionMaxConcurrency, options.Value.AdmissionLease);
 
     Task<AdmissionDecision> IHealAdmissionGrain.TryAdmit(string connectionId)
     {
+        var waitingBefore = _budget.Waiting;
         var admitted = _budget.TryAdmit(connectionId, time.GetUtcNow());
+        metrics.AdmissionQueueChanged(_budget.Waiting - waitingBefore);
         // A queued heal is told when its turn comes; the lease is only its backstop should that message be lost.
         return Task.FromResult(new AdmissionDecision(admitted, admitted ? TimeSpan.Zero : options.Value.AdmissionLease));
     }
@@ -38,9 +42,17 @@ public sealed class HealAdmissionGrain(
 
     Task<AdmissionStatus> IHealAdmissionGrain.GetStatus() => Task.FromResult(new AdmissionStatus(_budget.Budget, _budget.InUse, _budget.Waiting));
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.AdmissionQueueChanged(-_budget.Waiting);
+        return Task.CompletedTask;
+    }
+
     private void AdmitWaiting()
     {
-        foreach (var connectionId in _budget.AdmitWaiting(time.GetUtcNow()))
+        var admitted = _budget.AdmitWaiting(time.GetUtcNow());
+        metrics.AdmissionQueueChanged(-admitted.Count);
+        foreach (var connectionId in admitted)
         {
             GrainFactory.GetGrain<IConnectionEvents>(connectionId).OnHealAdmitted().Ignore();
         }

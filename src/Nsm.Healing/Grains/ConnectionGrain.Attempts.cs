@@ -118,6 +118,7 @@ public sealed partial class ConnectionGrain
             EndpointAfter = answer.NetworkServiceEndpointName,
         };
         AppendHistory(finished);
+        metrics.HealEnded(finished);
         State.LastGoodRequest = HealRequests.WithAnswer(sent, answer);
         if (heal.Decision == HealDecision.Reselect)
         {
@@ -159,7 +160,9 @@ public sealed partial class ConnectionGrain
                 break;
             case RetryPlan.GiveUp giveUp:
                 var reason = $"{giveUp.Reason}; last error: {error.Message}";
-                AppendHistory(heal with { Outcome = HealOutcome.Failed, EndedAt = Now, Detail = reason });
+                var failed = heal with { Outcome = HealOutcome.Failed, EndedAt = Now, Detail = reason };
+                AppendHistory(failed);
+                metrics.HealEnded(failed);
                 ClearHealProgress();
                 State.Phase = ConnectionPhase.Failed;
                 State.Reason = reason;
@@ -180,6 +183,7 @@ public sealed partial class ConnectionGrain
         {
             var answer = await CallNsmgr(ct => nsmgr.RequestAsync(State.NsmgrAddress!, request, State.Policy.RequestTimeout, ct));
             State.LastGoodRequest = HealRequests.WithAnswer(request, answer);
+            metrics.Refreshed(succeeded: true);
             await BecomeUp();
         }
         catch (Exception) when (_closeRequested)
@@ -188,6 +192,7 @@ public sealed partial class ConnectionGrain
         catch (Exception e)
         {
             ConnectionGrainLog.RefreshFailed(logger, Id, e.Message);
+            metrics.Refreshed(succeeded: false);
             var decision = HealDecider.Decide(HealTrigger.RefreshFailed, new HealSituation(State.Phase, null, EffectiveDataPlane(), State.Policy));
             await StartOrSwitchHeal(HealTrigger.RefreshFailed, decision);
         }

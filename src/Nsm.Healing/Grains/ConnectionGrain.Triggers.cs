@@ -134,6 +134,7 @@ public sealed partial class ConnectionGrain
             State.RefreshDueAt = null;
             await RegisterBackstop();
             ConnectionGrainLog.HealStarted(logger, State.CurrentHeal.IncidentId, Id, trigger, decision);
+            metrics.HealStarted(trigger, decision);
         }
 
         await ScheduleAttempt(Now);

@@ -8,6 +8,7 @@ using Nsm.Healing.Decisions;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 using Nsm.Healing.Requests;
+using Nsm.Healing.Telemetry;
 using Orleans.Concurrency;
 
 namespace Nsm.Healing.Grains;
@@ -25,6 +26,7 @@ public sealed partial class ConnectionGrain(
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     JitterSource jitter,
     IOptions<ConnectionGrainOptions> options,
+    HealingMetrics metrics,
     ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain, IConnectionEvents, IRemindable
 {
     private const int HistoryLimit = 32;
@@ -38,6 +40,9 @@ public sealed partial class ConnectionGrain(
 
     private DataPlaneVerdict _reportedDataPlane;
     private DateTimeOffset? _upSince;
+
+    // The phase this activation is counted under in the nsm.connections metric.
+    private ConnectionPhase _countedPhase;
     private DateTimeOffset? _dataPlaneReportedAt;
 
     private string Id => this.GetPrimaryKeyString();
@@ -46,6 +51,7 @@ public sealed partial class ConnectionGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        CountPhase();
         // Resuming after a failover or a deactivation: pick up where the stored state left off.
         if (State.Phase == ConnectionPhase.Healing)
         {
@@ -56,6 +62,12 @@ public sealed partial class ConnectionGrain(
             ScheduleWakeup(refreshAt);
         }
 
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.PhaseChanged(_countedPhase, ConnectionPhase.None);
         return Task.CompletedTask;
     }
 
@@ -161,7 +173,9 @@ public sealed partial class ConnectionGrain(
             await UnregisterBackstop();
             if (State.CurrentHeal is { } heal)
             {
-                AppendHistory(heal with { Outcome = HealOutcome.Cancelled, EndedAt = Now, Detail = "closed while healing" });
+                var cancelled = heal with { Outcome = HealOutcome.Cancelled, EndedAt = Now, Detail = "closed while healing" };
+                AppendHistory(cancelled);
+                metrics.HealEnded(cancelled);
             }
 
             if (State.Connection is { } connection && State.NsmgrAddress is { } address)
@@ -339,7 +353,18 @@ public sealed partial class ConnectionGrain(
         History = State.History.ToArray(),
     };
 
-    private void Publish() => _watchers.Publish(Snapshot());
+    /// <summary>Tells watchers (and the phase metric) about a change. Every state change ends here.</summary>
+    private void Publish()
+    {
+        CountPhase();
+        _watchers.Publish(Snapshot());
+    }
+
+    private void CountPhase()
+    {
+        metrics.PhaseChanged(_countedPhase, State.Phase);
+        _countedPhase = State.Phase;
+    }
 
     private void AppendHistory(HealRecord record)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Nsm.Healing.Decisions;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
+using Nsm.Healing.Telemetry;
 using Orleans.Storage;
 
 namespace Nsm.Healing.Hosting;
@@ -39,6 +40,8 @@ public static class HealingSiloBuilderExtensions
         // Grain state holds NSM protobuf messages through [GenerateSerializer] surrogates; the Orleans binary
         // serializer honours those (and [Id]/[Alias] across renames), the default JSON one cannot.
         services.Replace(ServiceDescriptor.Singleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>());
+        services.AddMetrics();
+        services.TryAddSingleton<HealingMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(JitterSource.Shared);
         var monitorOptions = services.AddOptions<MonitorOptions>().ValidateOnStart();

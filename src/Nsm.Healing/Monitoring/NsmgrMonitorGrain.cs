@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Admission;
 using Nsm.Healing.Grains;
+using Nsm.Healing.Telemetry;
 using Orleans.Concurrency;
 
 namespace Nsm.Healing.Monitoring;
@@ -21,6 +22,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     private readonly ILogger<NsmgrMonitorGrain> _logger;
     private readonly CoalescingWriter _writer;
     private readonly TimeProvider _time;
+    private readonly HealingMetrics _metrics;
 
     // What each connection was last told, so a repeated DOWN does not start work twice.
     private readonly Dictionary<string, StreamObservation> _lastDelivered = new(StringComparer.Ordinal);
@@ -32,9 +34,11 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         MonitorStreamRunner runner,
         IOptions<MonitorOptions> options,
         [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+        HealingMetrics metrics,
         ILogger<NsmgrMonitorGrain> logger)
     {
         _time = time;
+        _metrics = metrics;
         _state = state;
         _runner = runner;
         _options = options.Value;
@@ -58,6 +62,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     {
         // A graceful hand-over: the next call (a supervisor sweep) re-activates the grain on a live silo.
         _runner.Stop(Address, State.Epoch);
+        MarkStreamClosed(lost: false);
         return Task.CompletedTask;
     }
 
@@ -90,7 +95,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         if (State.ConnectionIds.Count == 0)
         {
             _runner.Stop(Address, State.Epoch);
-            _streamConnected = false;
+            MarkStreamClosed(lost: false);
             await GrainFactory.GetGrain<IMonitorDirectoryGrain>(0).Remove(Address);
         }
     }
@@ -118,7 +123,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
             return Task.FromResult(false);
         }
 
-        _streamConnected = true;
+        MarkStreamOpen(afterLoss: false);
         foreach (var observation in observations)
         {
             Deliver(observation);
@@ -134,7 +139,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
             return Task.FromResult(false);
         }
 
-        _streamConnected = true;
+        MarkStreamOpen(afterLoss);
         _snapshots++;
         _lastDelivered.Clear();
         MonitorLog.StreamConnected(_logger, Address, epoch, snapshot.Count);
@@ -174,12 +179,30 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
             return Task.FromResult(false);
         }
 
-        _streamConnected = false;
+        MarkStreamClosed(lost: true);
         _losses++;
         _lastDelivered.Clear();
         MonitorLog.StreamLost(_logger, Address, epoch, reason);
         Broadcast(State.ConnectionIds, events => events.OnControlPlaneLost(reason));
         return Task.FromResult(true);
+    }
+
+    private void MarkStreamOpen(bool afterLoss)
+    {
+        if (!_streamConnected)
+        {
+            _streamConnected = true;
+            _metrics.StreamOpened(afterLoss);
+        }
+    }
+
+    private void MarkStreamClosed(bool lost)
+    {
+        if (_streamConnected)
+        {
+            _streamConnected = false;
+            _metrics.StreamClosed(lost);
+        }
     }
 
     private Task EnsureStreamAsync(CancellationToken cancellationToken)
@@ -197,6 +220,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         if (!State.ConnectionIds.Contains(observation.ConnectionId))
         {
             _unmatched++;
+            _metrics.MonitorEvents("unmatched", 1);
             MonitorLog.UnmatchedEvent(_logger, Address, observation.Kind?.ToString(), observation.ConnectionId);
             return;
         }
@@ -204,11 +228,13 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         if (_lastDelivered.TryGetValue(observation.ConnectionId, out var last) && last.Kind == observation.Kind && last.Connection.Equals(observation.Connection))
         {
             _unchanged++;
+            _metrics.MonitorEvents("unchanged", 1);
             return;
         }
 
         _lastDelivered[observation.ConnectionId] = observation;
         _delivered++;
+        _metrics.MonitorEvents("delivered", 1);
         // One-way: the connection grain queues it behind whatever it is doing; in order per connection.
         GrainFactory.GetGrain<IConnectionEvents>(observation.ConnectionId).OnMonitorEvent(new MonitorEvent(observation.Kind!.Value, observation.Connection)).Ignore();
     }

@@ -1,0 +1,107 @@
+using System.Diagnostics.Metrics;
+
+namespace Nsm.Healing.Telemetry;
+
+/// <summary>
+/// The "Nsm.Healing" meter: what an operator graphs and alerts on. Instrument names and tags are documented in
+/// docs/operations.md; exporters (Prometheus, OTLP) are the host's business.
+/// </summary>
+public sealed class HealingMetrics
+{
+    public const string MeterName = "Nsm.Healing";
+
+    private readonly Counter<long> _healsStarted;
+    private readonly Counter<long> _healsSucceeded;
+    private readonly Counter<long> _healsFailed;
+    private readonly Histogram<double> _healDuration;
+    private readonly UpDownCounter<long> _connections;
+    private readonly Counter<long> _refreshes;
+    private readonly UpDownCounter<long> _streamsOpen;
+    private readonly Counter<long> _streamLosses;
+    private readonly Counter<long> _streamReconnects;
+    private readonly Counter<long> _monitorEvents;
+    private readonly UpDownCounter<long> _admissionQueue;
+
+    public HealingMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _healsStarted = meter.CreateCounter<long>("nsm.heals.started", "{heal}", "Heals started, by trigger and decision");
+        _healsSucceeded = meter.CreateCounter<long>("nsm.heals.succeeded", "{heal}", "Heals the NSMgr accepted, by trigger and final decision");
+        _healsFailed = meter.CreateCounter<long>("nsm.heals.failed", "{heal}", "Heals that gave up (connection Failed), by trigger and final decision");
+        _healDuration = meter.CreateHistogram<double>("nsm.heal.duration", "s", "From trigger to outcome, by final decision and outcome");
+        _connections = meter.CreateUpDownCounter<long>("nsm.connections", "{connection}", "Active connection grains by phase");
+        _refreshes = meter.CreateCounter<long>("nsm.refreshes", "{refresh}", "Token refreshes, by outcome");
+        _streamsOpen = meter.CreateUpDownCounter<long>("nsm.monitor.streams", "{stream}", "Open MonitorConnections streams (one per NSMgr cluster-wide)");
+        _streamLosses = meter.CreateCounter<long>("nsm.monitor.stream_losses", "{loss}", "Monitor streams lost: control plane down at an NSMgr");
+        _streamReconnects = meter.CreateCounter<long>("nsm.monitor.reconnects", "{reconnect}", "Monitor streams re-established after a loss");
+        _monitorEvents = meter.CreateCounter<long>("nsm.monitor.events", "{event}", "Monitor events by result: delivered, unchanged, unmatched");
+        _admissionQueue = meter.CreateUpDownCounter<long>("nsm.admission.queue", "{heal}", "Heals waiting for an NSMgr's admission");
+    }
+
+    public void HealStarted(HealTrigger trigger, HealDecision decision) =>
+        _healsStarted.Add(1, Tag("trigger", trigger), Tag("decision", decision));
+
+    public void HealEnded(HealRecord heal)
+    {
+        var counter = heal.Outcome == HealOutcome.Healed ? _healsSucceeded : _healsFailed;
+        if (heal.Outcome is HealOutcome.Healed or HealOutcome.Failed)
+        {
+            counter.Add(1, Tag("trigger", heal.Trigger), Tag("decision", heal.Decision));
+        }
+
+        if (heal.Duration is { } duration)
+        {
+            _healDuration.Record(duration.TotalSeconds, Tag("decision", heal.Decision), Tag("outcome", heal.Outcome));
+        }
+    }
+
+    public void PhaseChanged(ConnectionPhase from, ConnectionPhase to)
+    {
+        if (from == to)
+        {
+            return;
+        }
+
+        if (from != ConnectionPhase.None)
+        {
+            _connections.Add(-1, Tag("phase", from));
+        }
+
+        if (to != ConnectionPhase.None)
+        {
+            _connections.Add(1, Tag("phase", to));
+        }
+    }
+
+    public void Refreshed(bool succeeded) => _refreshes.Add(1, new KeyValuePair<string, object?>("outcome", succeeded ? "ok" : "failed"));
+
+    public void StreamOpened(bool afterLoss)
+    {
+        _streamsOpen.Add(1);
+        if (afterLoss)
+        {
+            _streamReconnects.Add(1);
+        }
+    }
+
+    public void StreamClosed(bool lost)
+    {
+        _streamsOpen.Add(-1);
+        if (lost)
+        {
+            _streamLosses.Add(1);
+        }
+    }
+
+    public void MonitorEvents(string result, long count) => _monitorEvents.Add(count, new KeyValuePair<string, object?>("result", result));
+
+    public void AdmissionQueueChanged(long delta)
+    {
+        if (delta != 0)
+        {
+            _admissionQueue.Add(delta);
+        }
+    }
+
+    private static KeyValuePair<string, object?> Tag<T>(string name, T value) where T : Enum => new(name, value.ToString());
+}
