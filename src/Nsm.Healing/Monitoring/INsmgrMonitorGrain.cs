@@ -21,6 +21,10 @@ public interface INsmgrMonitorGrain : IGrainWithStringKey
     [Alias("GetStatus")]
     Task<MonitorStatus> GetStatus();
 
+    /// <summary>The connection ids registered behind this NSMgr, for operators (list, pause all of an NSMgr).</summary>
+    [Alias("GetConnectionIds")]
+    Task<IReadOnlyList<string>> GetConnectionIds();
+
     /// <summary>From this grain's own stream loop. False tells a stale loop (older epoch) to stop.</summary>
     [Alias("OnStreamEvents")]
     Task<bool> OnStreamEvents(long epoch, IReadOnlyList<StreamObservation> observations);

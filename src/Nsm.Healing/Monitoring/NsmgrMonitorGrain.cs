@@ -116,6 +116,9 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         Snapshots = _snapshots,
     });
 
+    Task<IReadOnlyList<string>> INsmgrMonitorGrain.GetConnectionIds() =>
+        Task.FromResult<IReadOnlyList<string>>(State.ConnectionIds.Order(StringComparer.Ordinal).ToArray());
+
     Task<bool> INsmgrMonitorGrain.OnStreamEvents(long epoch, IReadOnlyList<StreamObservation> observations)
     {
         if (epoch != State.Epoch)
