@@ -19,14 +19,15 @@ public sealed partial class ConnectionGrain
             return;
         }
 
-        // Idempotent: activation already scheduled the attempt from stored state; a tick only re-arms a lost timer.
+        // Idempotent: re-arming replaces the timer with one due at the same time. It repairs a timer lost to a
+        // failover, a deactivation or a failed wakeup (storage or admission briefly unreachable).
         await Exclusive(async () =>
         {
             if (State.Phase != ConnectionPhase.Healing)
             {
                 await UnregisterBackstop();
             }
-            else if (_wakeup is null)
+            else
             {
                 ScheduleWakeup(State.NextAttemptAt ?? Now);
             }
@@ -67,7 +68,7 @@ public sealed partial class ConnectionGrain
         var lastGood = State.LastGoodRequest!;
         var address = State.NsmgrAddress!;
         var admission = GrainFactory.GetGrain<IHealAdmissionGrain>(address);
-        var admitted = await admission.TryAdmit(Id);
+        var admitted = await AskAdmission(admission, heal);
         if (!admitted.Admitted)
         {
             // Storm control: the NSMgr's budget is spent. The admission tells us when a permit is ours; the
@@ -105,6 +106,20 @@ public sealed partial class ConnectionGrain
         finally
         {
             admission.Release(Id, nsmgrAnswered).Ignore();
+        }
+    }
+
+    /// <summary>An unreachable admission (its silo just died) delays the attempt by a backoff step; it never drops it.</summary>
+    private async Task<AdmissionDecision> AskAdmission(IHealAdmissionGrain admission, HealRecord heal)
+    {
+        try
+        {
+            return await admission.TryAdmit(Id);
+        }
+        catch (Exception e)
+        {
+            ConnectionGrainLog.AdmissionUnreachable(logger, heal.IncidentId, Id, e.Message);
+            return new AdmissionDecision(false, Backoff.Delay(State.Policy, heal.Attempts + 1, jitter.NextFraction()));
         }
     }
 

@@ -61,6 +61,10 @@ internal static partial class ConnectionGrainLog
         Message = "Connection {ConnectionId} ignores a data plane {Verdict} about endpoint {Endpoint}: a heal already replaced that connection")]
     public static partial void StaleDataPlaneVerdict(ILogger logger, string connectionId, DataPlaneVerdict verdict, string endpoint);
 
+    [LoggerMessage(EventId = 1016, EventName = "AdmissionUnreachable", Level = LogLevel.Warning,
+        Message = "Heal {IncidentId} of connection {ConnectionId} could not reach the NSMgr's admission; retrying after a backoff: {Error}")]
+    public static partial void AdmissionUnreachable(ILogger logger, string incidentId, string connectionId, string error);
+
     [LoggerMessage(EventId = 1014, EventName = "PausedTrigger", Level = LogLevel.Information,
         Message = "Connection {ConnectionId} is paused; {Trigger} will be acted on at resume")]
     public static partial void PausedTrigger(ILogger logger, string connectionId, HealTrigger trigger);
