@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Nsm.Healing.Decisions;
 using Nsm.Healing.Grains;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Telemetry;
@@ -13,6 +14,7 @@ namespace Nsm.Healing.Admission;
 /// </summary>
 public sealed class HealAdmissionGrain(
     IOptions<MonitorOptions> options,
+    JitterSource jitter,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     HealingMetrics metrics) : Grain, IHealAdmissionGrain
 {
@@ -23,8 +25,10 @@ public sealed class HealAdmissionGrain(
         var waitingBefore = _budget.Waiting;
         var admitted = _budget.TryAdmit(connectionId, time.GetUtcNow());
         metrics.AdmissionQueueChanged(_budget.Waiting - waitingBefore);
-        // A queued heal is told when its turn comes; the lease is only its backstop should that message be lost.
-        return Task.FromResult(new AdmissionDecision(admitted, admitted ? TimeSpan.Zero : options.Value.AdmissionLease));
+        // A queued heal is told when its turn comes; asking again later (jittered) is its backstop should that
+        // message, or this whole activation, be lost. Asking again keeps its place in the queue.
+        var requery = options.Value.AdmissionRequery * (0.5 + 0.5 * jitter.NextFraction());
+        return Task.FromResult(new AdmissionDecision(admitted, admitted ? TimeSpan.Zero : requery));
     }
 
     Task IHealAdmissionGrain.Release(string connectionId, bool nsmgrAnswered)

@@ -80,6 +80,8 @@ public sealed partial class ConnectionGrain
 
         State.NextAttemptAt = null;
         var nsmgrAnswered = false;
+        NetworkServiceRequest request;
+        Connection answer;
         try
         {
             if (heal.Decision == HealDecision.Reselect && !State.OldConnectionClosed)
@@ -89,24 +91,29 @@ public sealed partial class ConnectionGrain
                 State.OldConnectionClosed = true;
             }
 
-            var request = heal.Decision == HealDecision.Restore ? HealRequests.Restore(lastGood) : HealRequests.Reselect(lastGood);
-            var answer = await CallNsmgr(ct => nsmgr.RequestAsync(address, request, State.Policy.RequestTimeout, ct));
+            request = heal.Decision == HealDecision.Restore ? HealRequests.Restore(lastGood) : HealRequests.Reselect(lastGood);
+            answer = await CallNsmgr(ct => nsmgr.RequestAsync(address, request, State.Policy.RequestTimeout, ct));
             nsmgrAnswered = true;
-            await CompleteHeal(heal, request, answer);
         }
         catch (Exception) when (_closeRequested)
         {
             // The Close waiting behind us takes over.
+            return;
         }
         catch (Exception e)
         {
             nsmgrAnswered = e is NsmRequestFailedException failure && !NsmgrFailure.IsUnreachable(failure.StatusCode);
             await OnAttemptFailed(e);
+            return;
         }
         finally
         {
             admission.Release(Id, nsmgrAnswered).Ignore();
         }
+
+        // Only the NSMgr call is the attempt: bookkeeping that fails from here on must never heal a healthy
+        // connection again (a retry would reselect from the new connection, without a Close first).
+        await CompleteHeal(heal, request, answer);
     }
 
     /// <summary>An unreachable admission (its silo just died) delays the attempt by a backoff step; it never drops it.</summary>
@@ -143,8 +150,22 @@ public sealed partial class ConnectionGrain
         }
 
         ConnectionGrainLog.HealSucceeded(logger, heal.IncidentId, Id, heal.Decision, answer.NetworkServiceEndpointName, finished.Attempts, finished.Duration ?? TimeSpan.Zero);
-        await UnregisterBackstop();
+        // Up is stored first; a reminder left behind unregisters itself at its next tick once it sees Up.
         await BecomeUp();
+        await BestEffort("unregister the heal-backstop reminder", UnregisterBackstop);
+    }
+
+    /// <summary>Bookkeeping whose failure must not undo what the NSMgr already did; logged, repaired later.</summary>
+    private async Task BestEffort(string what, Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception e)
+        {
+            ConnectionGrainLog.BookkeepingFailed(logger, Id, what, e.Message);
+        }
     }
 
     private async Task OnAttemptFailed(Exception error)
@@ -232,7 +253,7 @@ public sealed partial class ConnectionGrain
 
         await state.WriteStateAsync();
         // Idempotent and cheap when already registered; re-registering on every Up repairs a registration lost anywhere.
-        await GrainFactory.GetGrain<INsmgrMonitorGrain>(State.NsmgrAddress!).Register(Id);
+        await BestEffort("register with the NSMgr's monitor", () => GrainFactory.GetGrain<INsmgrMonitorGrain>(State.NsmgrAddress!).Register(Id));
         ConnectionGrainLog.ConnectionUp(logger, Id, State.Connection!.NetworkServiceEndpointName, State.NsmgrAddress!);
         Publish();
     }

@@ -42,6 +42,9 @@ public sealed partial class ConnectionGrain
         }
     });
 
+    // Activation (OnActivateAsync) already rescheduled whatever was due.
+    Task IConnectionEvents.Wake() => Task.CompletedTask;
+
     Task IConnectionEvents.OnHealAdmitted() => Exclusive(async () =>
     {
         if (State.Phase == ConnectionPhase.Healing)

@@ -65,6 +65,10 @@ internal static partial class ConnectionGrainLog
         Message = "Heal {IncidentId} of connection {ConnectionId} could not reach the NSMgr's admission; retrying after a backoff: {Error}")]
     public static partial void AdmissionUnreachable(ILogger logger, string incidentId, string connectionId, string error);
 
+    [LoggerMessage(EventId = 1017, EventName = "BookkeepingFailed", Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId} could not {What}; it is repaired later: {Error}")]
+    public static partial void BookkeepingFailed(ILogger logger, string connectionId, string what, string error);
+
     [LoggerMessage(EventId = 1014, EventName = "PausedTrigger", Level = LogLevel.Information,
         Message = "Connection {ConnectionId} is paused; {Trigger} will be acted on at resume")]
     public static partial void PausedTrigger(ILogger logger, string connectionId, HealTrigger trigger);

@@ -28,6 +28,13 @@ public interface IConnectionEvents : IGrainWithStringKey
     [OneWay, Alias("OnControlPlaneRestored")]
     Task OnControlPlaneRestored();
 
+    /// <summary>
+    /// Nothing to do but be active: a connection whose silo died comes back (on a live silo) and resumes its
+    /// refresh timer. Sent to every registered connection when cluster membership changes.
+    /// </summary>
+    [OneWay, Alias("Wake")]
+    Task Wake();
+
     /// <summary>The NSMgr's heal admission has a permit for this connection's queued heal: attempt now.</summary>
     [OneWay, Alias("OnHealAdmitted")]
     Task OnHealAdmitted();

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Nsm.Healing.Monitoring;
 
 /// <summary>
@@ -18,6 +20,10 @@ public interface INsmgrMonitorGrain : IGrainWithStringKey
     [Alias("EnsureRunning")]
     Task EnsureRunning();
 
+    /// <summary>After a silo died: wakes every registered connection so the ones that lived there resume refreshing.</summary>
+    [OneWay, Alias("WakeConnections")]
+    Task WakeConnections();
+
     [Alias("GetStatus")]
     Task<MonitorStatus> GetStatus();
 
@@ -31,7 +37,7 @@ public interface INsmgrMonitorGrain : IGrainWithStringKey
 
     /// <summary>From the loop: the NSMgr's INITIAL_STATE_TRANSFER, for a level-triggered reconcile.</summary>
     [Alias("OnStreamSnapshot")]
-    Task<bool> OnStreamSnapshot(long epoch, IReadOnlyList<StreamObservation> snapshot, bool afterLoss);
+    Task<bool> OnStreamSnapshot(long epoch, IReadOnlyList<StreamObservation> snapshot, bool afterLoss, DateTimeOffset receivedAt);
 
     /// <summary>From the loop: the stream broke — control plane down for every connection behind this NSMgr.</summary>
     [Alias("OnStreamLost")]

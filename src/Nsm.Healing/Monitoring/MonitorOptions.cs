@@ -32,6 +32,12 @@ public sealed class MonitorOptions
     /// <summary>The most heals one NSMgr is asked to serve at once.</summary>
     public int AdmissionMaxConcurrency { get; set; } = 64;
 
+    /// <summary>
+    /// A queued heal asks again after this (jittered) even without being told, so a queue lost with its admission
+    /// activation costs seconds, not a lease.
+    /// </summary>
+    public TimeSpan AdmissionRequery { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>A permit not released within this is reclaimed (its holder died mid-heal).</summary>
     public TimeSpan AdmissionLease { get; set; } = TimeSpan.FromSeconds(20);
 
@@ -48,6 +54,7 @@ public sealed class MonitorOptions
         if (AdmissionInitialBudget < 1) return $"{Section}:{nameof(AdmissionInitialBudget)} must be at least 1";
         if (AdmissionMaxConcurrency < AdmissionInitialBudget) return $"{Section}:{nameof(AdmissionMaxConcurrency)} must be at least {nameof(AdmissionInitialBudget)}";
         if (AdmissionLease <= TimeSpan.Zero) return $"{Section}:{nameof(AdmissionLease)} must be positive";
+        if (AdmissionRequery <= TimeSpan.Zero) return $"{Section}:{nameof(AdmissionRequery)} must be positive";
         return null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Decisions;
@@ -15,6 +16,7 @@ public sealed class MonitorStreamRunner(
     NsmgrChannelPool channels,
     IOptions<MonitorOptions> options,
     JitterSource jitter,
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     ILoggerFactory loggers) : IDisposable
 {
     private readonly ConcurrentDictionary<string, NsmgrMonitorLoop> _loops = new(StringComparer.Ordinal);
@@ -23,7 +25,7 @@ public sealed class MonitorStreamRunner(
     /// <summary>Starts the loop of <paramref name="epoch"/>, stopping any older loop for the same NSMgr.</summary>
     public void Start(string nsmgrAddress, long epoch)
     {
-        var loop = new NsmgrMonitorLoop(nsmgrAddress, epoch, grains.GetGrain<INsmgrMonitorGrain>(nsmgrAddress), channels, options.Value, jitter, _logger);
+        var loop = new NsmgrMonitorLoop(nsmgrAddress, epoch, grains.GetGrain<INsmgrMonitorGrain>(nsmgrAddress), channels, options.Value, jitter, time, _logger);
         _loops.AddOrUpdate(nsmgrAddress, loop, (_, older) =>
         {
             older.Stop();

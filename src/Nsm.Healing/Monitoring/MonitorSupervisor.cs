@@ -25,7 +25,8 @@ internal sealed class MonitorSupervisor(
         {
             await foreach (var _ in membership.MembershipUpdates.WithCancellation(stoppingToken))
             {
-                await SweepAsync();
+                // Up connections of a dead silo have no reminder (only heals do): wake them so they refresh again.
+                await SweepAsync(wakeConnections: true);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -40,7 +41,7 @@ internal sealed class MonitorSupervisor(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await SweepAsync();
+                await SweepAsync(wakeConnections: false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -48,7 +49,7 @@ internal sealed class MonitorSupervisor(
         }
     }
 
-    private async Task SweepAsync()
+    private async Task SweepAsync(bool wakeConnections)
     {
         IReadOnlyList<string> nsmgrs;
         try
@@ -66,7 +67,12 @@ internal sealed class MonitorSupervisor(
         {
             try
             {
-                await grains.GetGrain<INsmgrMonitorGrain>(nsmgr).EnsureRunning();
+                var monitor = grains.GetGrain<INsmgrMonitorGrain>(nsmgr);
+                await monitor.EnsureRunning();
+                if (wakeConnections)
+                {
+                    await monitor.WakeConnections();
+                }
             }
             catch (Exception e)
             {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Admission;
@@ -21,7 +20,6 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     private readonly MonitorOptions _options;
     private readonly ILogger<NsmgrMonitorGrain> _logger;
     private readonly CoalescingWriter _writer;
-    private readonly TimeProvider _time;
     private readonly HealingMetrics _metrics;
 
     // What each connection was last told, so a repeated DOWN does not start work twice.
@@ -33,11 +31,9 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         [PersistentState("monitor", HealingStorage.Name)] IPersistentState<NsmgrMonitorState> state,
         MonitorStreamRunner runner,
         IOptions<MonitorOptions> options,
-        [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         HealingMetrics metrics,
         ILogger<NsmgrMonitorGrain> logger)
     {
-        _time = time;
         _metrics = metrics;
         _state = state;
         _runner = runner;
@@ -102,6 +98,12 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
 
     Task INsmgrMonitorGrain.EnsureRunning() => EnsureStreamAsync(CancellationToken.None);
 
+    Task INsmgrMonitorGrain.WakeConnections()
+    {
+        Broadcast(State.ConnectionIds, events => events.Wake());
+        return Task.CompletedTask;
+    }
+
     Task<MonitorStatus> INsmgrMonitorGrain.GetStatus() => Task.FromResult(new MonitorStatus
     {
         NsmgrAddress = Address,
@@ -135,7 +137,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         return Task.FromResult(true);
     }
 
-    Task<bool> INsmgrMonitorGrain.OnStreamSnapshot(long epoch, IReadOnlyList<StreamObservation> snapshot, bool afterLoss)
+    Task<bool> INsmgrMonitorGrain.OnStreamSnapshot(long epoch, IReadOnlyList<StreamObservation> snapshot, bool afterLoss, DateTimeOffset receivedAt)
     {
         if (epoch != State.Epoch)
         {
@@ -155,8 +157,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         if (missing.Count > 0)
         {
             MonitorLog.ReconcileMissing(_logger, Address, missing.Count);
-            var snapshotAt = _time.GetUtcNow();
-            Broadcast(missing, events => events.OnMissingAtNsmgr(snapshotAt));
+            Broadcast(missing, events => events.OnMissingAtNsmgr(receivedAt));
         }
 
         if (afterLoss)

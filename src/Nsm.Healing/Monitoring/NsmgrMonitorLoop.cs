@@ -19,6 +19,7 @@ internal sealed class NsmgrMonitorLoop(
     NsmgrChannelPool channels,
     MonitorOptions options,
     JitterSource jitter,
+    TimeProvider time,
     ILogger logger)
 {
     private readonly CancellationTokenSource _stop = new();
@@ -99,7 +100,9 @@ internal sealed class NsmgrMonitorLoop(
                 return new StreamOutcome.Broken("the stream did not start with INITIAL_STATE_TRANSFER");
             }
 
-            if (!await owner.OnStreamSnapshot(epoch, Observe(responses.Current, includeUnchanged: true), afterLoss: _lossReported))
+            // Stamped on arrival: a connection (re)established after this moment is not "missing" from it.
+            var receivedAt = time.GetUtcNow();
+            if (!await owner.OnStreamSnapshot(epoch, Observe(responses.Current, includeUnchanged: true), afterLoss: _lossReported, receivedAt))
             {
                 return new StreamOutcome.Stale();
             }
