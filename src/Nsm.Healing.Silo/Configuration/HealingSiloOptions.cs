@@ -1,0 +1,43 @@
+namespace Nsm.Healing.Silo.Configuration;
+
+/// <summary>How this silo joins the healing cluster. Bound from configuration section "Nsm:Cluster".</summary>
+public sealed class HealingSiloOptions
+{
+    public const string Section = "Nsm:Cluster";
+
+    public ClusterProfile Profile { get; set; } = ClusterProfile.Development;
+
+    /// <summary>Names this deployment of the cluster; silos and clients with the same id form one cluster.</summary>
+    public string ClusterId { get; set; } = "nsm-healing";
+
+    /// <summary>Names the service across deployments: grain state and reminders are keyed by it, so keep it stable.</summary>
+    public string ServiceId { get; set; } = "nsm-healing";
+
+    /// <summary>
+    /// The address other silos and clients reach this silo at (Redis profile), e.g. the pod IP. Empty: this
+    /// host's own address as DNS resolves its name. The Development profile always uses loopback.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Silo-to-silo port (Orleans' default).</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port Orleans clients (NSCs, the CLI) connect to (Orleans' default).</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Port of the health endpoints, on every interface so the kubelet can probe it.</summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>
+    /// Development profile: the silo every other silo on this machine joins through, as ip:port of its silo
+    /// port. Empty: this silo is the primary.
+    /// </summary>
+    public string? PrimarySiloEndpoint { get; set; }
+
+    /// <summary>How long a graceful stop (SIGTERM) may take before the host gives up waiting on it.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public RedisConnectionOptions Redis { get; set; } = new();
+
+    public FailureDetectionOptions FailureDetection { get; set; } = new();
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+using Nsm.Healing.Hosting;
+using Nsm.Healing.Monitoring;
+using Nsm.Healing.Nsmgr;
+using Nsm.Healing.Silo.Configuration;
+using Nsm.Healing.Silo.Health;
+using Nsm.Healing.Silo.Hosting;
+using Nsm.Healing.Silo.Logging;
+
+// The healing silo: one Orleans silo of the healing cluster, with health endpoints for Kubernetes.
+// Exit codes: 0 stopped (SIGTERM), 1 Redis unreachable at start-up, 2 invalid configuration.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+// Options: bound and checked before anything starts, so bad settings stop the silo with a message naming each key.
+HealingSiloOptions options;
+try
+{
+    options = SiloConfiguration.Load(builder.Configuration);
+}
+catch (InvalidSiloConfigurationException e)
+{
+    Console.Error.WriteLine($"nsm-healing-silo: invalid configuration:{string.Concat(e.Problems.Select(problem => $"\n  - {problem}"))}");
+    return 2;
+}
+
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(options.HttpPort));
+builder.Services.Configure<HostOptions>(host =>
+{
+    // SIGTERM stops the host, and Orleans leaves the cluster gracefully within this time.
+    host.ShutdownTimeout = options.ShutdownTimeout;
+    // The health endpoints answer while the silo is still joining, instead of after it.
+    host.ServicesStartConcurrently = true;
+});
+
+builder.UseOrleans(silo => silo
+    .UseClusterProfile(options)
+    .UseFailureDetection(options.FailureDetection)
+    .AddNsmHealing(
+        nsmgr => builder.Configuration.GetSection(NsmgrClientOptions.Section).Bind(nsmgr),
+        connections => builder.Configuration.GetSection(ConnectionGrainOptions.Section).Bind(connections),
+        monitor => builder.Configuration.GetSection(MonitorOptions.Section).Bind(monitor))
+    .AllowBackstopReminderPeriod());
+builder.Services.AddSiloHealthChecks();
+
+var app = builder.Build();
+app.MapSiloHealthEndpoints();
+
+SiloLog.SiloStarting(app.Logger, options.ClusterId, options.ServiceId, options.Profile.ToString(), options.SiloPort, options.GatewayPort, options.HttpPort);
+if (options.Profile == ClusterProfile.Development)
+{
+    SiloLog.StateNotDurable(app.Logger);
+    if (options.Redis.ConnectionString is not null)
+    {
+        SiloLog.RedisSettingIgnored(app.Logger, options.Redis.ConnectionStringSource);
+    }
+}
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (RedisUnreachableException e)
+{
+    SiloLog.RedisUnreachable(app.Logger, e.Message);
+    return 1;
+}
+catch (OptionsValidationException e)
+{
+    SiloLog.InvalidOptions(app.Logger, string.Join("; ", e.Failures));
+    return 2;
+}
