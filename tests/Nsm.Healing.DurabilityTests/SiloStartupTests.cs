@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Net;
+using Nsm.Healing.DurabilityTests.Support;
+using Xunit.Abstractions;
+
+namespace Nsm.Healing.DurabilityTests;
+
+/// <summary>How the real host starts, refuses to start, and stops, as an operator sees it from outside the process.</summary>
+public sealed class SiloStartupTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Unreachable_redis_stops_the_silo_within_seconds_with_exit_code_1()
+    {
+        var nobodyListens = FreePorts.Take(1)[0];
+        await using var silo = SiloProcess.Start("no-redis", SiloPorts.TakeFree(1)[0], new Dictionary<string, string>
+        {
+            ["Nsm__Cluster__Profile"] = "Redis",
+            ["Nsm__Cluster__Redis__ConnectionString"] = $"127.0.0.1:{nobodyListens}",
+            ["Nsm__Cluster__Redis__ConnectTimeout"] = "00:00:02",
+            ["Nsm__Cluster__AdvertisedAddress"] = "127.0.0.1",
+        });
+        var started = Stopwatch.StartNew();
+
+        var exitCode = await silo.WaitForExitAsync(ExitTimeout);
+
+        output.WriteLine($"exited {exitCode} after {started.Elapsed.TotalSeconds:F1} s\n{silo.Output.Tail(10)}");
+        Assert.Equal(1, exitCode);
+        Assert.True(silo.Output.Contains(
+            $"Redis at 127.0.0.1:{nobodyListens} (from Nsm:Cluster:Redis:ConnectionString) is unreachable or refused the connection (connect timeout 00:00:02)"),
+            silo.Output.Tail());
+    }
+
+    [Fact]
+    public async Task Invalid_configuration_exits_2_naming_every_bad_key()
+    {
+        await using var silo = SiloProcess.Start("misconfigured", SiloPorts.TakeFree(1)[0], new Dictionary<string, string>
+        {
+            ["Nsm__Cluster__Profile"] = "Redis",
+            ["Nsm__Cluster__FailureDetection__ProbeTimeout"] = "00:00:00",
+            ["Nsm__Cluster__ShutdownTimout"] = "00:00:10",
+        });
+
+        var exitCode = await silo.WaitForExitAsync(ExitTimeout);
+
+        output.WriteLine(silo.Output.Tail(10));
+        Assert.Equal(2, exitCode);
+        Assert.True(silo.Output.Contains("Nsm:Cluster:Redis:ConnectionString (or ConnectionStrings:redis) is required by the Redis profile"), silo.Output.Tail());
+        Assert.True(silo.Output.Contains("Nsm:Cluster:FailureDetection:ProbeTimeout must be positive"), silo.Output.Tail());
+        Assert.True(silo.Output.Contains("Nsm:Cluster:ShutdownTimout is not a setting"), silo.Output.Tail());
+    }
+
+    [Fact]
+    public async Task Development_profile_says_state_is_not_durable_serves_probes_and_stops_gracefully_on_sigterm()
+    {
+        var ports = SiloPorts.TakeFree(1)[0];
+        await using var silo = SiloProcess.Start("development", ports, new Dictionary<string, string>());
+        await silo.WaitReadyAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, await silo.ProbeAsync("/healthz/live"));
+        Assert.True(silo.Output.Contains("are NOT durable"), silo.Output.Tail());
+
+        silo.Terminate();
+        var exitCode = await silo.WaitForExitAsync(ExitTimeout);
+
+        output.WriteLine(silo.Output.Tail(10));
+        Assert.Equal(0, exitCode);
+        Assert.True(silo.Output.Contains("Orleans Silo stopped."), silo.Output.Tail());
+    }
+}

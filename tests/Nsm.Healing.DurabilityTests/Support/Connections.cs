@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Nsm.Api;
+
+namespace Nsm.Healing.DurabilityTests.Support;
+
+/// <summary>NSC connections registered through the grain API, as an NSC would register them.</summary>
+public static class Connections
+{
+    /// <summary>Fast retries so heals finish in milliseconds once allowed; no deadline can fail a heal during a test.</summary>
+    public static readonly HealPolicy FastPolicy = new()
+    {
+        FirstRetryDelay = TimeSpan.FromMilliseconds(20),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(250),
+        RequestTimeout = TimeSpan.FromSeconds(3),
+        HealDeadline = TimeSpan.FromMinutes(5),
+    };
+
+    public static IReadOnlyList<string> NewIds(string test, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => $"{test}-{i:D3}-{Guid.NewGuid():N}")];
+
+    public static ConnectionRequest RequestFor(string id, string nsmgrAddress) => new()
+    {
+        NsmgrAddress = nsmgrAddress,
+        Request = new NetworkServiceRequest
+        {
+            Connection = new Connection
+            {
+                Id = id,
+                NetworkService = "ns-1",
+                Payload = "ETHERNET",
+                Labels = { ["app"] = "nsc-durability" },
+            },
+            MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "KERNEL" } },
+        },
+        ClientName = "nsc-durability",
+        Policy = FastPolicy,
+    };
+
+    /// <summary>Requests every connection through its grain, a few at a time; returns each one's first snapshot (Up).</summary>
+    public static async Task<IReadOnlyDictionary<string, ConnectionSnapshot>> RegisterAsync(IClusterClient client, string nsmgrAddress, IReadOnlyList<string> ids)
+    {
+        using var concurrency = new SemaphoreSlim(16);
+        var snapshots = await Task.WhenAll(ids.Select(async id =>
+        {
+            await concurrency.WaitAsync();
+            try
+            {
+                return await client.GetGrain<IConnectionGrain>(id).Request(RequestFor(id, nsmgrAddress));
+            }
+            finally
+            {
+                concurrency.Release();
+            }
+        }));
+        Assert.All(snapshots, snapshot => Assert.Equal(ConnectionPhase.Up, snapshot.Phase));
+        return snapshots.ToDictionary(snapshot => snapshot.ConnectionId);
+    }
+
+    /// <summary>Asks every grain for its state (which activates it wherever Orleans places it) until all are Up.</summary>
+    public static async Task<IReadOnlyDictionary<string, ConnectionSnapshot>> WaitAllUpAsync(IClusterClient client, IReadOnlyList<string> ids, TimeSpan timeout)
+    {
+        var latest = new ConcurrentDictionary<string, ConnectionSnapshot>();
+        var errors = new ConcurrentDictionary<string, string>();
+        await Eventually.True(
+            async () =>
+            {
+                var pending = ids.Where(id => latest.GetValueOrDefault(id)?.Phase != ConnectionPhase.Up).ToList();
+                await Task.WhenAll(pending.Select(async id =>
+                {
+                    try
+                    {
+                        latest[id] = await client.GetGrain<IConnectionGrain>(id).GetState();
+                        errors.TryRemove(id, out _);
+                    }
+                    catch (Exception e) when (e is OrleansException or TimeoutException)
+                    {
+                        // Right after a failover a call may still meet the dead silo; an NSC retries, and so do we.
+                        errors[id] = e.Message;
+                    }
+                }));
+                return ids.All(id => latest.GetValueOrDefault(id)?.Phase == ConnectionPhase.Up);
+            },
+            "every connection to be Up",
+            timeout,
+            () => string.Join("\n", ids.Where(id => latest.GetValueOrDefault(id)?.Phase != ConnectionPhase.Up).Take(10)
+                .Select(id => $"{id}: {latest.GetValueOrDefault(id)?.Phase} {latest.GetValueOrDefault(id)?.Reason} {errors.GetValueOrDefault(id)}")));
+        return latest;
+    }
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.IO;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Nsm.Simulator;
+using Nsm.Simulator.Topology;
+using Orleans.Configuration;
+using Xunit.Abstractions;
+
+namespace Nsm.Healing.DurabilityTests.Support;
+
+/// <summary>
+/// One test's world: its own redis-server, an in-process NSM simulator (one node, two NSEs, so a reselect
+/// has somewhere new to go), silo processes of the real host in the Redis profile with a cluster id of
+/// their own, and an Orleans client in the test process. Disposing ends every process, even after a failure.
+/// </summary>
+public sealed class DurableCluster : IAsyncDisposable
+{
+    /// <summary>Short, so a heal orphaned by a dead silo resumes within seconds (production: 1 min).</summary>
+    public static readonly TimeSpan BackstopReminderPeriod = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan SiloReadyTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly ITestOutputHelper _log;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<SiloProcess> _silos = [];
+    private readonly List<SiloProcess> _stopped = [];
+    private IHost? _clientHost;
+    private int _generation;
+
+    private DurableCluster(RedisServer redis, NsmSimulator simulator, ITestOutputHelper log)
+    {
+        Redis = redis;
+        Simulator = simulator;
+        _log = log;
+        ClusterId = $"durability-{Guid.NewGuid():N}";
+    }
+
+    public RedisServer Redis { get; }
+
+    public NsmSimulator Simulator { get; }
+
+    public string ClusterId { get; }
+
+    /// <summary>The same as the cluster id: each test's grain state and reminders have keys of their own in Redis.</summary>
+    public string ServiceId => ClusterId;
+
+    /// <summary>The silos started and not yet killed or stopped.</summary>
+    public IReadOnlyList<SiloProcess> Silos => _silos;
+
+    public IClusterClient Client => _clientHost?.Services.GetRequiredService<IClusterClient>()
+        ?? throw new InvalidOperationException("no client connected");
+
+    public string NsmgrAddress => Simulator.NsmgrAddress("nsmgr-1");
+
+    public static async Task<DurableCluster> StartAsync(int silos, ITestOutputHelper log)
+    {
+        var redis = await RedisServer.StartAsync();
+        NsmSimulator simulator;
+        try
+        {
+            simulator = await NsmSimulator.StartAsync(SimulatorTopology.Default(nodes: 1, nsesPerNode: 2));
+        }
+        catch
+        {
+            await redis.DisposeAsync();
+            throw;
+        }
+
+        var cluster = new DurableCluster(redis, simulator, log);
+        try
+        {
+            await cluster.StartSilosAsync(SiloPorts.TakeFree(silos));
+            await cluster.ConnectClientAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts one silo per entry of <paramref name="ports"/> and waits until every one is ready.</summary>
+    public async Task StartSilosAsync(IReadOnlyList<SiloPorts> ports)
+    {
+        _generation++;
+        var started = ports.Select((p, i) => SiloProcess.Start($"silo-{_generation}.{i + 1}", p, Settings())).ToList();
+        _silos.AddRange(started);
+        await Task.WhenAll(started.Select(silo => silo.WaitReadyAsync(SiloReadyTimeout)));
+        Note($"{started.Count} silos ready: {string.Join(", ", started.Select(s => $"{s.Name} (pid {s.Pid}, silo port {s.Ports.Silo})"))}");
+    }
+
+    /// <summary>The environment a container of the silo would get, pointing at this test's Redis and cluster id.</summary>
+    private Dictionary<string, string> Settings() => new()
+    {
+        ["Nsm__Cluster__Profile"] = "Redis",
+        ["Nsm__Cluster__Redis__ConnectionString"] = Redis.ConnectionString,
+        ["Nsm__Cluster__ClusterId"] = ClusterId,
+        ["Nsm__Cluster__ServiceId"] = ServiceId,
+        ["Nsm__Cluster__AdvertisedAddress"] = "127.0.0.1",
+        ["Nsm__Connections__BackstopReminderPeriod"] = BackstopReminderPeriod.ToString(),
+    };
+
+    public async Task ConnectClientAsync()
+    {
+        var host = new HostBuilder()
+            .UseOrleansClient(client => client
+                .UseRedisClustering(Redis.ConnectionString)
+                .Configure<ClusterOptions>(options =>
+                {
+                    options.ClusterId = ClusterId;
+                    options.ServiceId = ServiceId;
+                })
+                // Learn about dead and new gateways within a second, as an NSC should be configured too.
+                .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1)))
+            .Build();
+        await host.StartAsync();
+        _clientHost = host;
+    }
+
+    public async Task DisconnectClientAsync()
+    {
+        if (_clientHost is { } host)
+        {
+            _clientHost = null;
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await host.StopAsync(stopping.Token);
+            host.Dispose();
+        }
+    }
+
+    /// <summary>The running silo whose silo port is <paramref name="siloPort"/>.</summary>
+    public SiloProcess SiloOnPort(int siloPort) => _silos.Single(s => s.Ports.Silo == siloPort);
+
+    /// <summary>SIGKILL, then waits until the process is gone.</summary>
+    public async Task KillAsync(SiloProcess silo)
+    {
+        await silo.KillAsync();
+        _silos.Remove(silo);
+        _stopped.Add(silo);
+        Note($"killed {silo.Name} (pid {silo.Pid}) with SIGKILL");
+    }
+
+    /// <summary>Until the surviving silos' membership no longer counts <paramref name="silo"/> as active.</summary>
+    public Task WaitUntilDeclaredDeadAsync(SiloProcess silo, TimeSpan timeout) => Eventually.True(
+        async () =>
+        {
+            try
+            {
+                var active = await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+                return !active.Keys.Any(address => address.Endpoint.Port == silo.Ports.Silo);
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // The management grain itself may have lived on the dead silo until the cluster notices.
+                return false;
+            }
+        },
+        $"the cluster to declare {silo.Name} dead", timeout);
+
+    public void Note(string message) => _log.WriteLine($"[{_clock.Elapsed.TotalSeconds,7:F2} s] {message}");
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await DisconnectClientAsync();
+        }
+        catch (Exception e)
+        {
+            // Never in the way of ending the processes below.
+            _log.WriteLine($"stopping the client failed: {e.Message}");
+        }
+
+        // Set NSM_DURABILITY_LOG_DIR to keep every silo's whole output; the test output only has the last lines.
+        var logDirectory = Environment.GetEnvironmentVariable("NSM_DURABILITY_LOG_DIR") is { Length: > 0 } root ? Path.Combine(root, ClusterId) : null;
+        foreach (var silo in _silos.Concat(_stopped))
+        {
+            await silo.DisposeAsync();
+            _log.WriteLine($"--- last output of {silo.Name} ---\n{silo.Output.Tail(30)}");
+            if (logDirectory is not null)
+            {
+                Directory.CreateDirectory(logDirectory);
+                await File.WriteAllLinesAsync(Path.Combine(logDirectory, $"{silo.Name}.log"), silo.Output.All());
+            }
+        }
+
+        if (logDirectory is not null)
+        {
+            _log.WriteLine($"silo logs: {logDirectory}");
+        }
+
+        await Simulator.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}
