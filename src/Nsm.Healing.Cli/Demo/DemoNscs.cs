@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Nsm.Api;
+using Nsm.Healing.Client;
+using Nsm.Simulator;
+
+namespace Nsm.Healing.Cli.Demo;
+
+/// <summary>
+/// The demo's NSCs: N connections spread over the NSMgrs, each handed to its grain and watched by a liveness
+/// reporter that asks the simulator's data-plane truth.
+/// </summary>
+public sealed class DemoNscs : IAsyncDisposable
+{
+    /// <summary>
+    /// Fast retries so heals take milliseconds. The reporters report verdict changes only (see <see cref="Liveness"/>),
+    /// and a verdict counts for 1 s: so a DOWN event meets an unknown data plane and reselects, as upstream does,
+    /// unless the check has just seen the vWire work; a failed check still reselects at once.
+    /// </summary>
+    public static readonly HealPolicy Policy = new()
+    {
+        FirstRetryDelay = TimeSpan.FromMilliseconds(50),
+        MaxRetryDelay = TimeSpan.FromSeconds(1),
+        RequestTimeout = TimeSpan.FromSeconds(3),
+        HealDeadline = TimeSpan.FromMinutes(2),
+        RestoreTimeBeforeReselect = TimeSpan.FromSeconds(10),
+        DataPlaneVerdictLifetime = TimeSpan.FromSeconds(1),
+    };
+
+    /// <summary>A check every 250 ms; an unchanged verdict is not repeated within the demo's run.</summary>
+    public static readonly LivenessReporterOptions Liveness = new()
+    {
+        CheckInterval = TimeSpan.FromMilliseconds(250),
+        CheckTimeout = TimeSpan.FromSeconds(1),
+        ReaffirmInterval = TimeSpan.FromHours(1),
+    };
+
+    private readonly HttpClient _http = new();
+    private readonly List<LivenessReporter> _reporters = [];
+    private readonly Dictionary<string, string> _nsmgrOf = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<string> Ids => [.. _nsmgrOf.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>The simulator's name of the NSMgr the connection was requested at.</summary>
+    public string NsmgrOf(string id) => _nsmgrOf[id];
+
+    public IEnumerable<string> On(string nsmgr) => Ids.Where(id => _nsmgrOf[id] == nsmgr);
+
+    public static async Task<DemoNscs> StartAsync(NsmSimulator simulator, IGrainFactory grains, int count, CancellationToken cancellation)
+    {
+        var nscs = new DemoNscs();
+        try
+        {
+            var client = new NsmHealingClient(grains);
+            var requests = Enumerable.Range(1, count).Select(async n =>
+            {
+                var id = $"nsc-{n:D2}";
+                var nsmgr = simulator.Nsmgrs[(n - 1) % simulator.Nsmgrs.Count];
+                await client.RequestAsync(RequestFor(id, simulator.NsmgrAddress(nsmgr)), cancellation);
+                return (id, nsmgr);
+            });
+            foreach (var (id, nsmgr) in await Task.WhenAll(requests))
+            {
+                nscs._nsmgrOf[id] = nsmgr;
+                var check = new SimulatorLivenessCheck(nscs._http, new Uri(simulator.ControlUrl));
+                var reporter = new LivenessReporter(client, id, check, Liveness, TimeProvider.System, NullLogger<LivenessReporter>.Instance);
+                reporter.Start();
+                nscs._reporters.Add(reporter);
+            }
+
+            return nscs;
+        }
+        catch
+        {
+            await nscs.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static ConnectionRequest RequestFor(string id, string nsmgrAddress) => new()
+    {
+        NsmgrAddress = nsmgrAddress,
+        ClientName = id,
+        Policy = Policy,
+        Request = new NetworkServiceRequest
+        {
+            Connection = new Connection { Id = id, NetworkService = DemoTopology.NetworkService, Payload = "ETHERNET", Labels = { ["app"] = "nsm-heal-demo" } },
+            MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "KERNEL" } },
+        },
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var reporter in _reporters)
+        {
+            await reporter.DisposeAsync();
+        }
+
+        _http.Dispose();
+    }
+}

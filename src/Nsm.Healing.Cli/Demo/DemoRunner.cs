@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Nsm.Healing.Cli.Demo.Processes;
+using Nsm.Healing.Cli.Demo.Scenarios;
+using Nsm.Simulator;
+using System.IO;
+
+namespace Nsm.Healing.Cli.Demo;
+
+/// <summary>
+/// The demo from start to summary: simulator, silo processes, NSCs, the scenarios in order, then the table. Whatever
+/// happens (a failure, Ctrl-C) every child process is stopped before it returns.
+/// </summary>
+public sealed class DemoRunner(CliEnvironment environment, DemoSettings settings)
+{
+    private readonly TextWriter _output = environment.Output;
+
+    public async Task<int> RunAsync(CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var (profile, redisServer) = ResolveProfile();
+        Say($"nsm-heal demo: {settings.Connections} connections, 2 NSMgrs, 2 silo processes on the {profile} profile");
+        if (profile == DemoProfile.Development)
+        {
+            Say("  state lives in silo memory on this profile: a killed silo's connections would be lost (see the silo-kill scenario)");
+        }
+
+        await using var simulator = await NsmSimulator.StartAsync(DemoTopology.Create(), cancellationToken: cancellation);
+        Say($"  simulator: nsmgr-1 {simulator.NsmgrAddress("nsmgr-1")}, nsmgr-2 {simulator.NsmgrAddress("nsmgr-2")}, control {simulator.ControlUrl}");
+        await using var cluster = await DemoCluster.StartAsync(profile, redisServer, settings.SiloAssembly, environment.Connector, cancellation);
+        Say($"  cluster '{cluster.ClusterId}': {string.Join(", ", cluster.Silos.Select(s => $"{s.Name} (pid {s.Pid}, gateway {s.Ports.Gateway})"))} ready after {clock.Elapsed.TotalSeconds:F1} s");
+        await using var nscs = await DemoNscs.StartAsync(simulator, cluster.Grains, settings.Connections, cancellation);
+        Say($"  {settings.Connections} connections Up, each with a liveness reporter; operate them with: nsm-heal list {OperatorHint(cluster)}");
+
+        var view = new LiveView(_output, environment.TerminalWidth);
+        var board = new ConnectionBoard(cluster.Grains, nscs.Ids, view);
+        using var stopBoard = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var polling = board.RunAsync(stopBoard.Token);
+        var world = new DemoWorld(simulator, cluster, nscs, board, view, settings.ScenarioTimeout);
+        var results = new List<ScenarioResult>();
+        try
+        {
+            foreach (var (scenario, number) in settings.Scenarios.Select((s, i) => (s, i + 1)))
+            {
+                results.Add(await RunScenarioAsync(world, scenario, number, cancellation));
+            }
+        }
+        finally
+        {
+            await stopBoard.CancelAsync();
+            await polling.ContinueWith(_ => { }, TaskScheduler.Default);
+            view.Close();
+        }
+
+        SummaryTable.Write(_output, results);
+        var passed = results.All(result => result.Passed || result.Skipped is not null);
+        Say($"{(passed ? "every connection ended as the seed says" : "some connections did not end as the seed says")} ({clock.Elapsed.TotalSeconds:F1} s)");
+        return passed ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    private async Task<ScenarioResult> RunScenarioAsync(DemoWorld world, DemoScenario scenario, int number, CancellationToken cancellation)
+    {
+        world.View.Note($"== {number}/{settings.Scenarios.Count} {scenario.Name}: {scenario.Title}");
+        if (scenario.CannotRunOn(world.Cluster) is { } reason)
+        {
+            world.View.Note($"   skipped: {reason}");
+            return new ScenarioResult { Name = scenario.Name, Expectation = scenario.Expectation, Skipped = reason };
+        }
+
+        var clock = Stopwatch.StartNew();
+        var result = await scenario.RunAsync(world, cancellation);
+        world.View.Note($"   {(result.Passed ? "PASS" : "FAIL")} in {clock.Elapsed.TotalSeconds:F1} s: {result.Heals} heal(s), {result.Restores} restore, {result.Reselects} reselect");
+        return result;
+    }
+
+    private (DemoProfile Profile, string? RedisServer) ResolveProfile()
+    {
+        var redisServer = RedisHost.FindServer();
+        return settings.Profile switch
+        {
+            DemoProfile.Redis when redisServer is null => throw CliException.Usage("--profile redis needs redis-server on PATH (e.g. apt-get install -y redis-server)"),
+            DemoProfile.Redis => (DemoProfile.Redis, redisServer),
+            DemoProfile.Auto when redisServer is not null => (DemoProfile.Redis, redisServer),
+            _ => (DemoProfile.Development, null),
+        };
+    }
+
+    private static string OperatorHint(DemoCluster cluster) => cluster.Profile == DemoProfile.Redis
+        ? $"--profile redis --redis {cluster.RedisConnectionString} --cluster-id {cluster.ClusterId} --service-id {cluster.ClusterId}"
+        : $"--gateway-port {cluster.Silos[0].Ports.Gateway} --cluster-id {cluster.ClusterId} --service-id {cluster.ClusterId}";
+
+    private void Say(string line) => _output.WriteLine(line);
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Nsm.Api;
+using Nsm.Healing.Cli.Parsing;
+using Nsm.Healing.Client;
+
+namespace Nsm.Healing.Cli.Operator;
+
+/// <summary>
+/// `request`: registers a connection with its grain, which makes the first Request at the NSMgr and from then on
+/// refreshes and heals it. Exit 1 when the NSMgr refuses (its status is in the message).
+/// </summary>
+public static class RequestCommand
+{
+    public static Command Create(OperatorVerb verb)
+    {
+        var nsmgr = new Option<string>("--nsmgr") { Description = "The NSMgr: http://host:port, https://host:port or unix:///path", Required = true };
+        var service = new Option<string>("--network-service") { Description = "The network service to connect to", Required = true };
+        var mechanisms = new Option<string[]>("--mechanism")
+        {
+            Description = "A mechanism preference as [CLS/]TYPE, repeatable, in order [default LOCAL/KERNEL]",
+            DefaultValueFactory = _ => ["LOCAL/KERNEL"],
+        };
+        var labels = new Option<string[]>("--label") { Description = "A connection label as key=value, repeatable" };
+        var id = new Option<string?>("--id") { Description = "The connection id [default: nsm-heal-<random>]" };
+        var clientName = new Option<string>("--client-name")
+        {
+            Description = "The NSC's name in path segment 0 [default nsm-heal]",
+            DefaultValueFactory = _ => "nsm-heal",
+        };
+        var policy = new PolicyOptions();
+        var command = new Command("request", "Register a connection: the cluster requests, refreshes and heals it")
+        {
+            nsmgr, service, mechanisms, labels, id, clientName,
+        };
+        policy.AddTo(command);
+        return verb.Bind(command, async call =>
+        {
+            var connectionId = call.Parse.GetValue(id) ?? $"nsm-heal-{Guid.NewGuid():N}";
+            var request = new NetworkServiceRequest
+            {
+                Connection = new Connection { Id = connectionId, NetworkService = call.Parse.GetValue(service) },
+                MechanismPreferences = { (call.Parse.GetValue(mechanisms) ?? []).Select(ParseMechanism) },
+            };
+            foreach (var (key, value) in (call.Parse.GetValue(labels) ?? []).Select(ParseLabel))
+            {
+                request.Connection.Labels[key] = value;
+            }
+
+            var snapshot = await new NsmHealingClient(call.Grains).RequestAsync(new ConnectionRequest
+            {
+                NsmgrAddress = call.Parse.GetValue(nsmgr)!,
+                Request = request,
+                ClientName = call.Parse.GetValue(clientName)!,
+                Policy = policy.Read(call.Parse),
+            }, call.Cancellation);
+            call.WriteDetail(snapshot);
+            return ExitCodes.Ok;
+        });
+    }
+
+    private static Mechanism ParseMechanism(string text)
+    {
+        var parts = text.Split('/');
+        return parts switch
+        {
+            [var type] when type.Length > 0 => new Mechanism { Cls = "LOCAL", Type = type.ToUpperInvariant() },
+            [var cls, var type] when cls.Length > 0 && type.Length > 0 => new Mechanism { Cls = cls.ToUpperInvariant(), Type = type.ToUpperInvariant() },
+            _ => throw CliException.Usage($"--mechanism must be TYPE or CLS/TYPE, e.g. KERNEL or REMOTE/VXLAN (was '{text}')"),
+        };
+    }
+
+    private static (string Key, string Value) ParseLabel(string text)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0
+            ? (text[..equals], text[(equals + 1)..])
+            : throw CliException.Usage($"--label must be key=value with a non-empty key (was '{text}')");
+    }
+}

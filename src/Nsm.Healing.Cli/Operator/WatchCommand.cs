@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Globalization;
+using Nsm.Healing.Cli.Output;
+using Nsm.Healing.Cli.Parsing;
+
+namespace Nsm.Healing.Cli.Operator;
+
+/// <summary>
+/// `watch [id]`: with an id, follows that connection's Watch stream until it closes (or Ctrl-C); without, polls
+/// every registered connection and prints each change. One line per change; with --json, one JSON document per line.
+/// </summary>
+public static class WatchCommand
+{
+    public static Command Create(OperatorVerb verb)
+    {
+        var id = ConnectionIdArgument.CreateOptional("The connection to follow; without it, every connection is polled");
+        var interval = new Option<TimeSpan>("--interval")
+        {
+            Description = "Without an id: time between polls [default 1s]",
+            CustomParser = result => DurationParser.Parse(result, "--interval"),
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(1),
+        };
+        interval.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<TimeSpan>() <= TimeSpan.Zero)
+            {
+                result.AddError("--interval must be positive");
+            }
+        });
+        var command = new Command("watch", "Print a connection's changes as they happen, or every connection's") { id, interval };
+        return verb.Bind(command, async call =>
+        {
+            try
+            {
+                return call.Parse.GetValue(id) is { } connectionId
+                    ? await FollowAsync(call, connectionId)
+                    : await PollAllAsync(call, call.Parse.GetValue(interval));
+            }
+            catch (OperationCanceledException) when (call.Cancellation.IsCancellationRequested)
+            {
+                // Ctrl-C is how a watch ends.
+                return ExitCodes.Ok;
+            }
+        });
+    }
+
+    private static async Task<int> FollowAsync(OperatorCall call, string connectionId)
+    {
+        await call.ExistingAsync(connectionId);
+        ConnectionSnapshot? previous = null;
+        await foreach (var snapshot in call.Connection(connectionId).Watch(call.Cancellation).WithCancellation(call.Cancellation))
+        {
+            Print(call, previous, snapshot);
+            previous = snapshot;
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> PollAllAsync(OperatorCall call, TimeSpan interval)
+    {
+        var known = new Dictionary<string, ConnectionSnapshot>(StringComparer.Ordinal);
+        using var timer = new PeriodicTimer(interval);
+        do
+        {
+            var ids = await ConnectionDirectory.ConnectionIdsAsync(call.Grains).WaitAsync(call.Cancellation);
+            foreach (var snapshot in await ConnectionDirectory.SnapshotsAsync(call.Grains, ids).WaitAsync(call.Cancellation))
+            {
+                Print(call, known.GetValueOrDefault(snapshot.ConnectionId), snapshot);
+                known[snapshot.ConnectionId] = snapshot;
+            }
+
+            // A closed connection leaves its NSMgr's registry; say so once.
+            foreach (var gone in known.Keys.Except(ids, StringComparer.Ordinal).ToList())
+            {
+                var last = await call.Connection(gone).GetState().WaitAsync(call.Cancellation);
+                Print(call, known[gone], last);
+                known.Remove(gone);
+            }
+
+            await call.Output.FlushAsync(call.Cancellation);
+        }
+        while (await timer.WaitForNextTickAsync(call.Cancellation));
+
+        return ExitCodes.Ok;
+    }
+
+    private static void Print(OperatorCall call, ConnectionSnapshot? previous, ConnectionSnapshot snapshot)
+    {
+        if (SnapshotText.Change(previous, snapshot) is not { } change)
+        {
+            return;
+        }
+
+        if (call.Json)
+        {
+            JsonOutput.WriteLine(call.Output, ConnectionView.Of(snapshot, withHistory: false));
+        }
+        else
+        {
+            call.Output.WriteLine($"{DateTimeOffset.Now.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)}  {change}");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Nsm.Healing.Cli.Tests.Support;
+
+namespace Nsm.Healing.Cli.Tests;
+
+[Collection(CliClusterCollection.Name)]
+public sealed class RequestCommandTests(CliClusterFixture fixture)
+{
+    [Fact]
+    public async Task Request_registers_the_connection_with_labels_mechanism_and_policy()
+    {
+        var id = $"request-{Guid.NewGuid():N}";
+        var run = fixture.Cli();
+
+        var exit = await run.RunAsync("request", "--nsmgr", fixture.Nsmgr, "--network-service", "ns-1", "--id", id, "--client-name", "my-nsc",
+            "--mechanism", "LOCAL/KERNEL", "--label", "app=web", "--label", "tier=front", "--max-attempts", "7", "--heal-deadline", "2m",
+            "--first-retry-delay", "50ms", "--on-unknown-data-plane", "Restore", "--json");
+
+        Assert.True(exit == ExitCodes.Ok, run.ToString());
+        using var json = JsonDocument.Parse(run.Output.ToString());
+        Assert.Equal(id, json.RootElement.GetProperty("id").GetString());
+        Assert.Equal("Up", json.RootElement.GetProperty("phase").GetString());
+        Assert.Equal("my-nsc", json.RootElement.GetProperty("path")[0].GetString());
+        var wiring = fixture.Simulator.WiringOf(id);
+        Assert.NotNull(wiring);
+        var state = await fixture.Client.GetGrain<IConnectionGrain>(id).GetState();
+        Assert.Equal("web", state.Connection!.Labels["app"]);
+        Assert.Equal("front", state.Connection.Labels["tier"]);
+        Assert.Equal("KERNEL", state.Connection.Mechanism.Type);
+    }
+
+    [Fact]
+    public async Task Request_the_nsmgr_refuses_exits_1_with_its_status()
+    {
+        var run = fixture.Cli();
+
+        var exit = await run.RunAsync("request", "--nsmgr", fixture.Nsmgr, "--network-service", "no-such-service");
+
+        Assert.Equal(ExitCodes.Failed, exit);
+        Assert.Contains("NotFound", run.Error.ToString());
+    }
+
+    [Theory]
+    [InlineData("--first-retry-delay", "0s", "FirstRetryDelay")]
+    [InlineData("--max-attempts", "-1", "MaxAttempts")]
+    [InlineData("--heal-deadline", "soon", "--heal-deadline must be a duration")]
+    [InlineData("--label", "novalue", "--label must be key=value")]
+    [InlineData("--mechanism", "A/B/C", "--mechanism must be TYPE or CLS/TYPE")]
+    [InlineData("--on-unknown-data-plane", "Maybe", "--on-unknown-data-plane")]
+    public async Task Request_with_a_bad_value_exits_2_naming_it(string option, string value, string message)
+    {
+        var run = fixture.Cli();
+
+        var exit = await run.RunAsync("request", "--nsmgr", fixture.Nsmgr, "--network-service", "ns-1", option, value);
+
+        Assert.True(exit == ExitCodes.Usage, run.ToString());
+        Assert.Contains(message, run.Error.ToString());
+    }
+
+    [Fact]
+    public async Task Request_with_a_bad_nsmgr_address_exits_2_naming_the_field()
+    {
+        var run = fixture.Cli();
+
+        var exit = await run.RunAsync("request", "--nsmgr", "ftp://nowhere", "--network-service", "ns-1");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("NsmgrAddress", run.Error.ToString());
+    }
+
+    [Fact]
+    public async Task Request_without_its_required_options_exits_2()
+    {
+        var run = fixture.Cli();
+
+        var exit = await run.RunAsync("request", "--nsmgr", fixture.Nsmgr);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("--network-service", run.Error.ToString());
+    }
+}
