@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Nsm.Api;
 using Nsm.Healing.IntegrationTests.Support;
+using Nsm.Healing.Monitoring;
 using Nsm.Simulator.Topology;
 using Xunit.Abstractions;
 
@@ -21,8 +22,11 @@ public sealed class MonitorWorkerTests(MonitorClusterFixture fixture, ITestOutpu
 
         await ConnectAll(scenario, ids, i => i % 2 == 0 ? "nsmgr-1" : "nsmgr-2", parallelism: 25);
 
+        // Concurrent first registrations must still list the NSMgr, or no supervisor could wake its monitor.
+        var directory = await Cluster.Client.GetGrain<IMonitorDirectoryGrain>(0).List();
         foreach (var nsmgr in new[] { "nsmgr-1", "nsmgr-2" })
         {
+            Assert.Contains(scenario.Simulator.NsmgrAddress(nsmgr), directory);
             var status = await Cluster.Monitor(scenario.Simulator.NsmgrAddress(nsmgr)).GetStatus();
             Assert.Equal(250, status.RegisteredConnections);
             Assert.Equal(1, scenario.Simulator.Records.OpenMonitorStreams(nsmgr));

@@ -71,10 +71,9 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         }
 
         await _writer.WriteAsync();
-        if (State.ConnectionIds.Count == 1)
-        {
-            await GrainFactory.GetGrain<IMonitorDirectoryGrain>(0).Add(Address);
-        }
+        // Every new id, not only the first: registrations interleave (the grain is reentrant), and the
+        // directory's Add is idempotent, so this also repairs a directory entry lost to a failed call.
+        await GrainFactory.GetGrain<IMonitorDirectoryGrain>(0).Add(Address);
 
         await EnsureStreamAsync(CancellationToken.None);
     }
