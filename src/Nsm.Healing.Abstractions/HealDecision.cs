@@ -1,6 +1,6 @@
 namespace Nsm.Healing;
 
-/// <summary>What the connection does about a trigger. See docs/operations.md for what each means to an operator.</summary>
+/// <summary>What the connection does about a trigger. See docs/healing.md for what each means to an operator.</summary>
 public enum HealDecision
 {
     /// <summary>Nothing to do (closed, paused, already healing the same way, or a stale event).</summary>

@@ -1,7 +1,7 @@
 namespace Nsm.Healing;
 
 /// <summary>
-/// How one connection heals. Every field has a default chosen for NSM (see docs/operations.md);
+/// How one connection heals. Every field has a default chosen for NSM (see docs/healing.md);
 /// <see cref="Validate"/> rejects values that would make healing stall, spin or never give up silently.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("nsm.HealPolicy")]

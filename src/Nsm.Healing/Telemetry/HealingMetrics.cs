@@ -4,7 +4,7 @@ namespace Nsm.Healing.Telemetry;
 
 /// <summary>
 /// The "Nsm.Healing" meter: what an operator graphs and alerts on. Instrument names and tags are documented in
-/// docs/operations.md; exporters (Prometheus, OTLP) are the host's business.
+/// docs/metrics.md; exporting them (OTLP) is the silo host's business.
 /// </summary>
 public sealed class HealingMetrics
 {
