@@ -1,6 +1,6 @@
 using Nsm.Healing.Cli.Cluster;
-using Nsm.Healing.Cli.Demo.Processes;
 using Nsm.Healing.Cli.Tests.Support;
+using Nsm.Healing.LocalProcesses;
 
 namespace Nsm.Healing.Cli.Tests;
 
@@ -23,7 +23,7 @@ public sealed class DemoTests
         Assert.Matches(@"control-plane\s+2\s+2\s+2\s+0\s.*PASS", summary);
         Assert.Matches(@"data-plane\s+2\s+2\s+0\s+2\s.*PASS", summary);
         Assert.Matches(@"nse-death\s+2\s+2\s+0\s+2\s.*PASS", summary);
-        Assert.Matches(RedisHost.FindServer() is null ? @"silo-kill\s.*SKIPPED" : @"silo-kill\s+2\s+2\s+2\s+0\s.*PASS", summary);
+        Assert.Matches(RedisServer.FindServer() is null ? @"silo-kill\s.*SKIPPED" : @"silo-kill\s+2\s+2\s+2\s+0\s.*PASS", summary);
         Assert.Contains("every connection ended as the seed says", summary);
     }
 

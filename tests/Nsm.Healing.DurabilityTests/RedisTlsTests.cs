@@ -1,5 +1,6 @@
 using System.Net;
 using Nsm.Healing.DurabilityTests.Support;
+using Nsm.Healing.LocalProcesses;
 using Xunit.Abstractions;
 
 namespace Nsm.Healing.DurabilityTests;
@@ -14,7 +15,7 @@ public sealed class RedisTlsTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_silo_trusting_the_private_ca_joins_through_tls_only_redis()
     {
-        await using var silo = SiloProcess.Start("tls", SiloPorts.TakeFree(1)[0], Settings(("Nsm__Cluster__Redis__CaCertificate", _redis.Tls!.CaCertificate)));
+        await using var silo = TestSilos.Start("tls", SiloPorts.TakeFree(1)[0], Settings(("Nsm__Cluster__Redis__CaCertificate", _redis.Tls!.CaCertificate)));
 
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(30));
 
@@ -24,7 +25,7 @@ public sealed class RedisTlsTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_silo_that_does_not_trust_the_ca_stops_with_exit_code_1()
     {
-        await using var silo = SiloProcess.Start("tls-untrusted", SiloPorts.TakeFree(1)[0], Settings());
+        await using var silo = TestSilos.Start("tls-untrusted", SiloPorts.TakeFree(1)[0], Settings());
 
         var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(20));
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Nsm.Healing.DurabilityTests.Support;
+using Nsm.Healing.LocalProcesses;
 using Xunit.Abstractions;
 
 namespace Nsm.Healing.DurabilityTests;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Nsm.Healing.DurabilityTests.Support;
+using Nsm.Healing.LocalProcesses;
 using Xunit.Abstractions;
 
 namespace Nsm.Healing.DurabilityTests;
@@ -14,7 +15,7 @@ public sealed class SiloStartupTests(ITestOutputHelper output)
     public async Task Unreachable_redis_stops_the_silo_within_seconds_with_exit_code_1()
     {
         var nobodyListens = FreePorts.Take(1)[0];
-        await using var silo = SiloProcess.Start("no-redis", SiloPorts.TakeFree(1)[0], new Dictionary<string, string>
+        await using var silo = TestSilos.Start("no-redis", SiloPorts.TakeFree(1)[0], new Dictionary<string, string>
         {
             ["Nsm__Cluster__Profile"] = "Redis",
             ["Nsm__Cluster__Redis__ConnectionString"] = $"127.0.0.1:{nobodyListens}",
@@ -35,7 +36,7 @@ public sealed class SiloStartupTests(ITestOutputHelper output)
     [Fact]
     public async Task Invalid_configuration_exits_2_naming_every_bad_key()
     {
-        await using var silo = SiloProcess.Start("misconfigured", SiloPorts.TakeFree(1)[0], new Dictionary<string, string>
+        await using var silo = TestSilos.Start("misconfigured", SiloPorts.TakeFree(1)[0], new Dictionary<string, string>
         {
             ["Nsm__Cluster__Profile"] = "Redis",
             ["Nsm__Cluster__FailureDetection__ProbeTimeout"] = "00:00:00",
@@ -55,7 +56,7 @@ public sealed class SiloStartupTests(ITestOutputHelper output)
     public async Task Development_profile_says_state_is_not_durable_serves_probes_and_stops_gracefully_on_sigterm()
     {
         var ports = SiloPorts.TakeFree(1)[0];
-        await using var silo = SiloProcess.Start("development", ports, new Dictionary<string, string>());
+        await using var silo = TestSilos.Start("development", ports, new Dictionary<string, string>());
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.OK, await silo.ProbeAsync("/healthz/live"));
         Assert.True(silo.Output.Contains("are NOT durable"), silo.Output.Tail());

@@ -1,5 +1,5 @@
 using Nsm.Healing.Cli.Cluster;
-using Nsm.Healing.Cli.Demo.Processes;
+using Nsm.Healing.LocalProcesses;
 
 namespace Nsm.Healing.Cli.Demo;
 
@@ -11,8 +11,11 @@ public sealed class DemoCluster : IAsyncDisposable
 {
     private static readonly TimeSpan SiloReadyTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly List<SiloHost> _silos = [];
-    private RedisHost? _redis;
+    // Only the last lines of each child's output go into error messages; the demo keeps no more than that.
+    private const int OutputLines = 200;
+
+    private readonly List<SiloProcess> _silos = [];
+    private RedisServer? _redis;
     private IClusterSession? _session;
 
     private DemoCluster(DemoProfile profile, string clusterId)
@@ -26,7 +29,7 @@ public sealed class DemoCluster : IAsyncDisposable
 
     public string ClusterId { get; }
 
-    public IReadOnlyList<SiloHost> Silos => _silos;
+    public IReadOnlyList<SiloProcess> Silos => _silos;
 
     /// <summary>The demo's own Redis on the Redis profile, for operators who want to point `nsm-heal` at the demo.</summary>
     public string? RedisConnectionString => _redis?.ConnectionString;
@@ -49,21 +52,21 @@ public sealed class DemoCluster : IAsyncDisposable
     }
 
     /// <summary>SIGKILL, as when a host dies: no graceful leave, the cluster has to notice.</summary>
-    public async Task KillAsync(SiloHost silo) => await silo.KillAsync();
+    public async Task KillAsync(SiloProcess silo) => await silo.KillAsync();
 
     private async Task StartAsync(string? redisServer, string siloAssembly, IClusterConnector connector, CancellationToken cancellation)
     {
         var ports = SiloPorts.TakeFree(2);
         if (Profile == DemoProfile.Redis)
         {
-            _redis = await RedisHost.StartAsync(redisServer!, cancellation);
+            _redis = await RedisServer.StartAsync(redisServer!, outputLines: OutputLines, cancellation: cancellation);
         }
 
         // One after the other: Development clustering joins every silo through the first, and on a small machine
         // two silos starting at once can starve each other's liveness probes.
-        _silos.Add(SiloHost.Start("silo-1", siloAssembly, ports[0], Settings(primary: null)));
+        _silos.Add(SiloProcess.Start("silo-1", siloAssembly, ports[0], Settings(primary: null), OutputLines));
         await _silos[0].WaitReadyAsync(SiloReadyTimeout, cancellation);
-        _silos.Add(SiloHost.Start("silo-2", siloAssembly, ports[1], Settings(primary: ports[0])));
+        _silos.Add(SiloProcess.Start("silo-2", siloAssembly, ports[1], Settings(primary: ports[0]), OutputLines));
         await _silos[1].WaitReadyAsync(SiloReadyTimeout, cancellation);
 
         _session = await connector.ConnectAsync(new ClusterTarget

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Nsm.Healing.Cli.Demo.Processes;
+using Nsm.Healing.LocalProcesses;
 using Nsm.Healing.Cli.Demo.Scenarios;
 using Nsm.Simulator;
 using System.IO;
@@ -74,7 +74,7 @@ public sealed class DemoRunner(CliEnvironment environment, DemoSettings settings
 
     private (DemoProfile Profile, string? RedisServer) ResolveProfile()
     {
-        var redisServer = RedisHost.FindServer();
+        var redisServer = RedisServer.FindServer();
         return settings.Profile switch
         {
             DemoProfile.Redis when redisServer is null => throw CliException.Usage("--profile redis needs redis-server on PATH (e.g. apt-get install -y redis-server)"),

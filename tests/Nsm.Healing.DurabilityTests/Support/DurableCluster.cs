@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Nsm.Healing.LocalProcesses;
 using Nsm.Simulator;
 using Nsm.Simulator.Topology;
 using Orleans.Configuration;
@@ -85,7 +86,7 @@ public sealed class DurableCluster : IAsyncDisposable
     public async Task StartSilosAsync(IReadOnlyList<SiloPorts> ports)
     {
         _generation++;
-        var started = ports.Select((p, i) => SiloProcess.Start($"silo-{_generation}.{i + 1}", p, Settings())).ToList();
+        var started = ports.Select((p, i) => TestSilos.Start($"silo-{_generation}.{i + 1}", p, Settings())).ToList();
         _silos.AddRange(started);
         await Task.WhenAll(started.Select(silo => silo.WaitReadyAsync(SiloReadyTimeout)));
         Note($"{started.Count} silos ready: {string.Join(", ", started.Select(s => $"{s.Name} (pid {s.Pid}, silo port {s.Ports.Silo})"))}");

@@ -1,3 +1,4 @@
+using Nsm.Healing.LocalProcesses;
 using StackExchange.Redis;
 
 namespace Nsm.Healing.DurabilityTests.Support;

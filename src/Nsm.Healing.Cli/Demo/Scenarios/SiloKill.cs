@@ -1,4 +1,4 @@
-using Nsm.Healing.Cli.Demo.Processes;
+using Nsm.Healing.LocalProcesses;
 using Nsm.Healing.Monitoring;
 
 namespace Nsm.Healing.Cli.Demo.Scenarios;
@@ -64,7 +64,7 @@ public sealed class SiloKill : DemoScenario
     }
 
     /// <summary>The silo running the NSMgr's monitor stream, so the kill also moves the stream; else the last silo.</summary>
-    private static async Task<SiloHost> MonitorSiloAsync(DemoWorld world)
+    private static async Task<SiloProcess> MonitorSiloAsync(DemoWorld world)
     {
         var status = await world.Cluster.Grains.GetGrain<INsmgrMonitorGrain>(world.Simulator.NsmgrAddress(Nsmgr)).GetStatus();
         return world.Cluster.Silos.FirstOrDefault(silo => status.Silo?.Contains($":{silo.Ports.Silo}:", StringComparison.Ordinal) == true)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Nsm.Healing.Cli.Demo.Processes;
+namespace Nsm.Healing.LocalProcesses;
 
 /// <summary>Loopback ports the OS reports free, all held open while choosing so none is handed out twice.</summary>
 public static class FreePorts

@@ -1,18 +1,17 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Nsm.Healing.Cli.Demo.Processes;
+namespace Nsm.Healing.LocalProcesses;
 
 /// <summary>
-/// A process the demo started, with its output kept for error messages. Every child is killed when disposed, and
-/// also when this process exits some other way, so no silo or redis-server outlives the demo.
+/// A process started here, with its output captured. Every child is killed when disposed, and also when this
+/// process exits without disposing it (an aborted test run, a demo cut short), so no silo or redis-server outlives it.
 /// </summary>
-public sealed class ChildProcess : IAsyncDisposable
+internal sealed class ChildProcess : IAsyncDisposable
 {
     private static readonly ConcurrentDictionary<ChildProcess, bool> Running = new();
 
     private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
 
     static ChildProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
@@ -22,13 +21,13 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     };
 
-    private ChildProcess(string name, Process process)
+    private ChildProcess(Process process, ProcessOutput output)
     {
-        Name = name;
         _process = process;
+        Output = output;
     }
 
-    public string Name { get; }
+    public ProcessOutput Output { get; }
 
     public int Pid => _process.Id;
 
@@ -36,7 +35,8 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static ChildProcess Start(string name, string executable, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    /// <param name="outputLines">How many of the last output lines to keep; all when null.</param>
+    public static ChildProcess Start(string executable, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, int? outputLines)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -49,7 +49,7 @@ public sealed class ChildProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        // Only what the demo says configures a child: not the operator's own Nsm__ or ASPNETCORE_ settings.
+        // Only what the caller says configures a child: not the runner's own Nsm__ or ASPNETCORE_ settings.
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Nsm__", StringComparison.Ordinal) || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
@@ -60,25 +60,21 @@ public sealed class ChildProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {name} ({executable})");
-        var child = new ChildProcess(name, process);
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {executable}");
+        var child = new ChildProcess(process, new ProcessOutput(outputLines));
         Running[child] = true;
-        process.OutputDataReceived += (_, e) => child.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        child.Output.Attach(process);
         return child;
     }
 
-    /// <summary>The last lines the process wrote, for error messages.</summary>
-    public string Tail(int lines = 20) => string.Join(Environment.NewLine, _output.TakeLast(lines));
-
-    /// <summary>SIGKILL: no shutdown code runs, its sockets are reset, as when a host dies.</summary>
+    /// <summary>SIGKILL unless it already exited, then waits until it is gone: no shutdown code runs, its sockets are reset.</summary>
     public async Task KillAsync()
     {
         KillNow();
         await _process.WaitForExitAsync();
     }
+
+    public Task WaitForExitAsync(CancellationToken cancellation) => _process.WaitForExitAsync(cancellation);
 
     public async ValueTask DisposeAsync()
     {
@@ -95,20 +91,7 @@ public sealed class ChildProcess : IAsyncDisposable
         }
         catch (InvalidOperationException)
         {
-            // Already gone.
-        }
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue(line);
-        while (_output.Count > 200 && _output.TryDequeue(out _))
-        {
+            // It exited on its own meanwhile.
         }
     }
 }

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Nsm.Healing.DurabilityTests.Support;
+namespace Nsm.Healing.LocalProcesses;
 
 /// <summary>POSIX signals to child processes. SIGKILL goes through Process.Kill; .NET has no managed way to send SIGTERM.</summary>
-public static class Signals
+internal static class Signals
 {
     private const int SigTerm = 15;
 
@@ -15,7 +15,7 @@ public static class Signals
         }
     }
 
-    // DllImport rather than LibraryImport: two ints need no marshalling code, and no unsafe blocks in a test project.
+    // DllImport rather than LibraryImport: two ints need no marshalling code, and no unsafe blocks.
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Nsm.Healing.DurabilityTests.Support;
+namespace Nsm.Healing.LocalProcesses;
 
 /// <summary>A private CA and a server certificate for 127.0.0.1 signed by it, as PEM files: TLS the way a cluster's own CA issues it.</summary>
 public sealed record RedisTls(string CaCertificate, string Certificate, string Key)

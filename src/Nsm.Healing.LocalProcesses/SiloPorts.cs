@@ -1,4 +1,4 @@
-namespace Nsm.Healing.DurabilityTests.Support;
+namespace Nsm.Healing.LocalProcesses;
 
 /// <summary>The three ports one silo listens on.</summary>
 public sealed record SiloPorts(int Silo, int Gateway, int Http)

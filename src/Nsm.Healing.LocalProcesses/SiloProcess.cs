@@ -1,0 +1,105 @@
+using System.IO;
+using System.Net;
+
+namespace Nsm.Healing.LocalProcesses;
+
+/// <summary>
+/// One silo of the real host (Nsm.Healing.Silo.dll from a build output) as an OS process, configured by
+/// environment variables the way a container would be. Disposing kills it if it still runs.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
+
+    private readonly ChildProcess _process;
+
+    private SiloProcess(string name, SiloPorts ports, ChildProcess process)
+    {
+        Name = name;
+        Ports = ports;
+        _process = process;
+    }
+
+    public string Name { get; }
+
+    public SiloPorts Ports { get; }
+
+    public ProcessOutput Output => _process.Output;
+
+    public int Pid => _process.Pid;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <param name="hostAssembly">Path of Nsm.Healing.Silo.dll.</param>
+    /// <param name="settings">Environment of the silo, applied over the ports and console format set here.</param>
+    /// <param name="outputLines">How many of the last output lines to keep; all when null.</param>
+    public static SiloProcess Start(string name, string hostAssembly, SiloPorts ports, IReadOnlyDictionary<string, string> settings, int? outputLines = null)
+    {
+        if (!File.Exists(hostAssembly))
+        {
+            throw new InvalidOperationException($"the silo host is not built at {hostAssembly}; build the solution first");
+        }
+
+        var environment = new Dictionary<string, string>
+        {
+            ["Nsm__Cluster__SiloPort"] = ports.Silo.ToString(),
+            ["Nsm__Cluster__GatewayPort"] = ports.Gateway.ToString(),
+            ["Nsm__Cluster__HttpPort"] = ports.Http.ToString(),
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        };
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        return new SiloProcess(name, ports, ChildProcess.Start(dotnet, [hostAssembly], environment, outputLines));
+    }
+
+    /// <summary>GET a health endpoint: its status code, or null while nothing answers.</summary>
+    public async Task<HttpStatusCode?> ProbeAsync(string path, CancellationToken cancellation = default)
+    {
+        try
+        {
+            using var response = await Http.GetAsync($"http://127.0.0.1:{Ports.Http}{path}", cancellation);
+            return response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Until the silo is Active in the cluster (its readiness endpoint answers 200).</summary>
+    public Task WaitReadyAsync(TimeSpan timeout, CancellationToken cancellation = default) => Poll.UntilAsync(
+        async () => HasExited
+            ? throw new InvalidOperationException($"silo {Name} exited with {ExitCode} before it was ready:\n{Output.Tail()}")
+            : await ProbeAsync("/healthz/ready", cancellation) == HttpStatusCode.OK,
+        $"silo {Name} to be ready", timeout, () => Output.Tail(), cancellation);
+
+    /// <summary>SIGKILL: the process ends at once, no shutdown code runs, its sockets are reset, as when a host dies.</summary>
+    public Task KillAsync() => _process.KillAsync();
+
+    /// <summary>SIGTERM, what Kubernetes sends first: the silo leaves the cluster gracefully.</summary>
+    public void Terminate() => Signals.Terminate(Pid);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"silo {Name} did not exit within {timeout.TotalSeconds} s:\n{Output.Tail()}");
+        }
+
+        return ExitCode;
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+}
