@@ -6,8 +6,11 @@ using Nsm.Healing.Silo.Configuration;
 using Nsm.Healing.Silo.Health;
 using Nsm.Healing.Silo.Hosting;
 using Nsm.Healing.Silo.Logging;
+using Nsm.Healing.Silo.Status;
+using Nsm.Healing.Silo.Telemetry;
 
-// The healing silo: one Orleans silo of the healing cluster, with health endpoints for Kubernetes.
+// The healing silo: one Orleans silo of the healing cluster, with health endpoints for Kubernetes, a status
+// endpoint and the Orleans dashboard for operators, and OTLP export of metrics and traces when configured.
 // Exit codes: 0 stopped (SIGTERM), 1 Redis unreachable at start-up, 2 invalid configuration.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
@@ -39,11 +42,16 @@ builder.UseOrleans(silo => silo
         nsmgr => builder.Configuration.GetSection(NsmgrClientOptions.Section).Bind(nsmgr),
         connections => builder.Configuration.GetSection(ConnectionGrainOptions.Section).Bind(connections),
         monitor => builder.Configuration.GetSection(MonitorOptions.Section).Bind(monitor))
-    .AllowBackstopReminderPeriod());
+    .AllowBackstopReminderPeriod()
+    .UseTelemetryExport(options.Telemetry, options.ClusterId)
+    .UseDashboard(options.Telemetry));
 builder.Services.AddSiloHealthChecks();
+builder.Services.AddClusterStatus();
 
 var app = builder.Build();
 app.MapSiloHealthEndpoints();
+app.MapClusterStatus();
+app.MapDashboard(options.Telemetry);
 
 SiloLog.SiloStarting(app.Logger, options.ClusterId, options.ServiceId, options.Profile.ToString(), options.SiloPort, options.GatewayPort, options.HttpPort);
 if (options.Profile == ClusterProfile.Development)

@@ -40,4 +40,7 @@ public sealed class HealingSiloOptions
     public RedisConnectionOptions Redis { get; set; } = new();
 
     public FailureDetectionOptions FailureDetection { get; set; } = new();
+
+    /// <summary>Section "Nsm:Telemetry", not "Nsm:Cluster": set by <see cref="SiloConfiguration"/>, never bound from here.</summary>
+    public TelemetryOptions Telemetry { get; internal set; } = new();
 }

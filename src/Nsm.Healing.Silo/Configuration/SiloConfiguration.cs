@@ -34,6 +34,14 @@ public static class SiloConfiguration
             options.Redis.ConnectionStringSource = RedisConnectionOptions.FallbackConnectionStringKey;
         }
 
+        problems.AddRange(UnknownKeys(configuration.GetSection(TelemetryOptions.Section), typeof(TelemetryOptions)));
+        options.Telemetry = Bind<TelemetryOptions>(configuration, TelemetryOptions.Section, problems) ?? new TelemetryOptions();
+        if (string.IsNullOrWhiteSpace(options.Telemetry.OtlpEndpoint))
+        {
+            // An empty environment variable means "not set", as it does for the collector address everywhere else.
+            options.Telemetry.OtlpEndpoint = null;
+        }
+
         // Only a conversion check: these sections belong to Nsm.Healing, which validates their values at start.
         Bind<NsmgrClientOptions>(configuration, NsmgrClientOptions.Section, problems);
         Bind<ConnectionGrainOptions>(configuration, ConnectionGrainOptions.Section, problems);

@@ -48,6 +48,7 @@ public static class SiloOptionsValidator
         }
 
         problems.AddRange(FailureDetectionProblems(options.FailureDetection));
+        problems.AddRange(TelemetryProblems(options.Telemetry));
         return problems;
 
         void CheckPort(string name, int port) => Check(port is > 0 and <= 65535, $"{Key(name)} must be between 1 and 65535 (was {port})");
@@ -144,6 +145,20 @@ public static class SiloOptionsValidator
         if (detection.MissedIAmAliveLimit < 1)
         {
             yield return $"{FdKey(nameof(detection.MissedIAmAliveLimit))} must be at least 1 (was {detection.MissedIAmAliveLimit})";
+        }
+    }
+
+    private static IEnumerable<string> TelemetryProblems(TelemetryOptions telemetry)
+    {
+        if (telemetry.OtlpEndpoint is { } endpoint
+            && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && string.IsNullOrEmpty(uri.Query)))
+        {
+            yield return $"{TelemetryOptions.Section}:{nameof(telemetry.OtlpEndpoint)} must be an absolute http:// or https:// URL, e.g. http://otel-collector:4317 (was '{endpoint}')";
+        }
+
+        if (!Enum.IsDefined(telemetry.OtlpProtocol))
+        {
+            yield return $"{TelemetryOptions.Section}:{nameof(telemetry.OtlpProtocol)} must be one of {string.Join(", ", Enum.GetNames(telemetry.OtlpProtocol.GetType()))}";
         }
     }
 

@@ -1,0 +1,19 @@
+namespace Nsm.Healing.Silo.Status;
+
+/// <summary>The body of GET /status: every NSMgr with registered connections, and the connections by phase over all of them.</summary>
+public sealed record ClusterStatus(IReadOnlyList<NsmgrStatus> Nsmgrs, IReadOnlyDictionary<string, int> Totals);
+
+/// <summary>One NSMgr: its monitor stream, its connections by phase, and its heal admission.</summary>
+/// <param name="Unanswered">Registered connections whose grain did not answer (e.g. during a failover); counted in no phase.</param>
+public sealed record NsmgrStatus(
+    string Address,
+    bool StreamConnected,
+    long Epoch,
+    string? Silo,
+    int Registered,
+    IReadOnlyDictionary<string, int> Phases,
+    int Unanswered,
+    AdmissionView Admission);
+
+/// <summary>Heal admission (storm control) at one NSMgr: heals allowed at once, running, and queued.</summary>
+public sealed record AdmissionView(int Budget, int InUse, int Waiting);
