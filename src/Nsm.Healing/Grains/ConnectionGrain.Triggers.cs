@@ -60,7 +60,7 @@ public sealed partial class ConnectionGrain
 
     /// <param name="monitorEvent">The event behind the trigger, if any. Judged inside the gate: a heal in flight
     /// may replace the connection the event is about while the event waits its turn.</param>
-    private Task HandleTrigger(HealTrigger trigger, MonitorEvent? monitorEvent = null, bool resetBackoff = false) => Exclusive(async () =>
+    private Task HandleTrigger(HealTrigger trigger, MonitorEvent? monitorEvent = null) => Exclusive(async () =>
     {
         if (monitorEvent is not null && !MonitorEventRelevance.IsAboutCurrent(State.Connection, monitorEvent.Connection))
         {
@@ -68,11 +68,11 @@ public sealed partial class ConnectionGrain
             return;
         }
 
-        await ActOnTrigger(trigger, resetBackoff);
+        await ActOnTrigger(trigger);
     });
 
     /// <summary>Asks <see cref="HealDecider"/> and acts. Callers hold the gate.</summary>
-    private async Task ActOnTrigger(HealTrigger trigger, bool resetBackoff = false)
+    private async Task ActOnTrigger(HealTrigger trigger)
     {
         if (State.Phase == ConnectionPhase.Paused)
         {
@@ -83,9 +83,6 @@ public sealed partial class ConnectionGrain
         var decision = HealDecider.Decide(trigger, new HealSituation(State.Phase, State.CurrentHeal?.Decision, EffectiveDataPlane(), State.Policy));
         switch (decision)
         {
-            case HealDecision.Ignore when resetBackoff && State.Phase == ConnectionPhase.Healing:
-                await ScheduleAttempt(Now);
-                break;
             case HealDecision.Ignore:
                 ConnectionGrainLog.TriggerIgnored(logger, Id, State.Phase, trigger);
                 break;

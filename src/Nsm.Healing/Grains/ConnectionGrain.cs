@@ -250,7 +250,8 @@ public sealed partial class ConnectionGrain(
         });
     }
 
-    async Task IConnectionGrain.HealNow() => await HandleTrigger(HealTrigger.Operator, resetBackoff: true);
+    // While healing, the decider answers Operator with the heal's decision, which attempts now: the backoff resets.
+    async Task IConnectionGrain.HealNow() => await HandleTrigger(HealTrigger.Operator);
 
     async Task IConnectionGrain.Pause(string reason) => await Exclusive(async () =>
     {
