@@ -97,12 +97,13 @@ public sealed partial class ConnectionGrain
 
     private async Task RememberWhilePaused(HealTrigger trigger)
     {
-        if (trigger is HealTrigger.RefreshDue or HealTrigger.RefreshRequested)
+        var remembered = PausedTriggers.Remember(State.TriggerWhilePaused, trigger);
+        if (remembered == State.TriggerWhilePaused)
         {
             return;
         }
 
-        State.TriggerWhilePaused = trigger;
+        State.TriggerWhilePaused = remembered;
         await state.WriteStateAsync();
         ConnectionGrainLog.PausedTrigger(logger, Id, trigger);
     }

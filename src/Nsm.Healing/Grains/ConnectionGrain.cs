@@ -239,8 +239,10 @@ public sealed partial class ConnectionGrain(
             var changed = verdict != _reportedDataPlane;
             _reportedDataPlane = verdict;
             _dataPlaneReportedAt = Now;
-            if (verdict == DataPlaneVerdict.Down && changed)
+            if (verdict == DataPlaneVerdict.Down)
             {
+                // Every Down, not only a change: a connection left Up on a dead vWire (e.g. a restore finished
+                // meanwhile) must still move when the NSC says so again.
                 await ActOnTrigger(HealTrigger.DataPlaneDown);
             }
             else if (changed)
@@ -278,7 +280,7 @@ public sealed partial class ConnectionGrain(
                 return (HealTrigger?)null;
             }
 
-            var trigger = State.TriggerWhilePaused;
+            var trigger = PausedTriggers.AtResume(State.TriggerWhilePaused, EffectiveDataPlane());
             State.TriggerWhilePaused = null;
             State.Reason = null;
             if (State.CurrentHeal is not null)
