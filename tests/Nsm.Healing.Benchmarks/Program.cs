@@ -1,0 +1,129 @@
+using System.IO;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Nsm.Healing;
+using Nsm.Healing.Benchmarks;
+
+// dotnet run -c Release --project tests/Nsm.Healing.Benchmarks -- all|smoke|micro [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N]
+var mode = args.FirstOrDefault() ?? "";
+if (mode is not ("all" or "smoke" or "micro"))
+{
+    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N]");
+    return 2;
+}
+
+var smoke = mode == "smoke";
+var samples = IntOption("--samples") ?? (smoke ? 5 : 100);
+var storms = Option("--storm")?.Split(',').Select(int.Parse).ToArray() ?? (smoke ? [50] : [1000, 10000]);
+var silos = IntOption("--silos") ?? 2;
+var stormRepeats = IntOption("--storm-repeats") ?? (smoke ? 1 : 3);
+var root = RepositoryRoot();
+var log = Console.Out;
+var started = DateTimeOffset.UtcNow;
+var clock = Stopwatch.StartNew();
+if (Debugger.IsAttached || !Stopwatch.IsHighResolution)
+{
+    log.WriteLine("warning: debugger attached or no high-resolution clock; numbers are not comparable");
+}
+
+var micro = new List<MicroResult>();
+if (mode is "all" or "micro")
+{
+    log.WriteLine("micro-benchmarks (BenchmarkDotNet short run, in process)");
+    micro.AddRange(MicroRun.Run(Path.Combine(root, "BenchmarkResults", "BenchmarkDotNet")));
+    foreach (var m in micro)
+    {
+        log.WriteLine($"  {m.Name}: {m.MedianNs:0.0} ns, {m.AllocatedBytesPerOp} B/op");
+    }
+}
+
+if (mode == "micro")
+{
+    samples = 0;
+    storms = [];
+}
+
+if (samples > 0)
+{
+    log.WriteLine($"single-heal latency: {samples} samples per variant, {silos} silos");
+}
+
+var singleHeal = new List<SingleHealResult>();
+await using (var cluster = await BenchCluster.StartAsync(silos))
+{
+    foreach (var heal in samples > 0 ? [HealDecision.Restore, HealDecision.Reselect] : Array.Empty<HealDecision>())
+    {
+        singleHeal.Add(await SingleHealBenchmark.RunAsync(cluster, heal, samples, log));
+    }
+}
+
+var stormResults = new List<StormResult>();
+var stormCases = storms.Select(n => (N: n, Latency: TimeSpan.Zero)).ToList();
+if (!smoke && storms.Length > 0)
+{
+    // The simulator answers in microseconds, so concurrency at it barely builds up; a 5 ms NSMgr shows what storm control does.
+    stormCases.Add((storms.Min(), TimeSpan.FromMilliseconds(5)));
+}
+
+foreach (var (n, latency) in stormCases)
+{
+    // A 10k round takes about a minute (mostly setting up 10k upstream streams); the baseline's 10k time varies a lot, so it repeats too.
+    for (var round = 0; round < stormRepeats; round++)
+    {
+        log.WriteLine($"heal storm: N={n}, NSMgr latency {latency.TotalMilliseconds} ms, round {round + 1}");
+        stormResults.Add(await HealStormBenchmark.RunUpstreamAsync(n, TimeSpan.FromMilliseconds(200), latency, log));
+        stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, n, latency, log));
+        if (!smoke)
+        {
+            // What-if, not the product's defaults: the monitor stream retries a lost NSMgr at most every 200 ms.
+            stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, n, latency, log, "c200", o => o.ReconnectMaxDelay = TimeSpan.FromMilliseconds(200)));
+        }
+    }
+}
+
+var simulatorBytes = storms.Length > 0 ? await HealStormBenchmark.SimulatorBytesPerConnectionAsync(storms.Max()) : double.NaN;
+var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Current(), silos, samples, singleHeal, stormResults, micro, simulatorBytes);
+var resultsDirectory = Path.Combine(root, "BenchmarkResults");
+Directory.CreateDirectory(resultsDirectory);
+var resultsName = $"{mode}-{started:yyyyMMdd-HHmmss}.json";
+var json = JsonSerializer.Serialize(run, new JsonSerializerOptions
+{
+    WriteIndented = true,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    Converters = { new JsonStringEnumConverter() },
+});
+await File.WriteAllTextAsync(Path.Combine(resultsDirectory, resultsName), json);
+await File.WriteAllTextAsync(Path.Combine(resultsDirectory, $"latest-{mode}.json"), json);
+log.WriteLine($"results: BenchmarkResults/{resultsName}");
+
+if (mode == "all")
+{
+    var notes = await File.ReadAllTextAsync(Path.Combine(root, "tests", "Nsm.Healing.Benchmarks", "benchmarks-notes.md"));
+    await File.WriteAllTextAsync(Path.Combine(root, "docs", "benchmarks.md"), MarkdownReport.Render(run, $"BenchmarkResults/{resultsName}", notes));
+    log.WriteLine("report: docs/benchmarks.md");
+}
+
+log.WriteLine($"done in {clock.Elapsed.TotalSeconds:0} s");
+return 0;
+
+string? Option(string name)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+}
+
+int? IntOption(string name) => Option(name) is { } value ? int.Parse(value) : null;
+
+static string RepositoryRoot()
+{
+    for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "Nsm.Orleans.sln")))
+        {
+            return directory.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("run from inside the repository (Nsm.Orleans.sln not found above the current directory)");
+}
