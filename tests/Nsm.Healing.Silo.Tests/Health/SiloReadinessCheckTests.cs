@@ -39,6 +39,18 @@ public sealed class SiloReadinessCheckTests
         Assert.EndsWith("is shutting down", result.Description);
     }
 
+    [Fact]
+    public async Task Not_ready_while_the_host_is_still_starting_even_when_active()
+    {
+        // A stop during start-up cancels Orleans' remaining lifecycle stages: nobody should be told "ready" then.
+        var check = new SiloReadinessCheck(new FakeMembership(SiloStatus.Active), new FakeSiloDetails(), new FakeLifetime(started: false));
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.EndsWith("is still starting", result.Description);
+    }
+
     private sealed class FakeMembership(SiloStatus status) : IClusterMembershipService
     {
         public ClusterMembershipSnapshot CurrentSnapshot { get; } = new(
@@ -63,11 +75,11 @@ public sealed class SiloReadinessCheckTests
         public SiloAddress GatewayAddress => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 30000), 1);
     }
 
-    private sealed class FakeLifetime : IHostApplicationLifetime
+    private sealed class FakeLifetime(bool started = true) : IHostApplicationLifetime
     {
         private readonly CancellationTokenSource _stopping = new();
 
-        public CancellationToken ApplicationStarted => CancellationToken.None;
+        public CancellationToken ApplicationStarted => new(canceled: started);
         public CancellationToken ApplicationStopping => _stopping.Token;
         public CancellationToken ApplicationStopped => CancellationToken.None;
 
