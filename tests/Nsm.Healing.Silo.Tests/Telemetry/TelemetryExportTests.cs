@@ -35,8 +35,12 @@ public sealed class TelemetryExportTests
 
         new HealingMetrics(services.GetRequiredService<IMeterFactory>()).HealStarted(HealTrigger.ControlPlaneLost, HealDecision.Restore);
         using var grainCalls = new ActivitySource(ActivitySources.ApplicationGrainActivitySourceName);
-        using (grainCalls.StartActivity("nsm.IConnectionGrain/GetState"))
+        // A root span: an ambient Activity left by the test host would make the parent-based sampler follow its
+        // (unrecorded) decision and drop ours.
+        Activity.Current = null;
+        using (var span = grainCalls.StartActivity("nsm.IConnectionGrain/GetState", ActivityKind.Server, parentContext: default))
         {
+            Assert.True(span is { IsAllDataRequested: true }, "the tracer provider did not sample the grain call span");
         }
 
         Assert.True(meterProvider.ForceFlush(10_000) && tracerProvider.ForceFlush(10_000), "the exporters did not flush");
