@@ -18,6 +18,7 @@ namespace Nsm.Healing.Silo.Tests.Telemetry;
 public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly SemaphoreSlim _arrivals = new(0);
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
@@ -36,6 +37,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
             receiver.Exports.Enqueue((context.Request.Path.Value ?? "", body.ToArray()));
+            receiver._arrivals.Release();
             context.Response.StatusCode = StatusCodes.Status200OK;
             if (context.Request.ContentType == "application/grpc")
             {
@@ -53,9 +55,33 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public bool Received(string path, string text) =>
         Exports.Any(export => export.Path == path && export.Body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0);
 
+    /// <summary>
+    /// Waits until an export to <paramref name="path"/> carried <paramref name="text"/>. An exporter's ForceFlush can
+    /// return while its last batch is still on the wire (the batch leaves the buffer before the send completes), so a
+    /// check right after the flush races the request.
+    /// </summary>
+    public async Task<bool> WaitForAsync(string path, string text, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (!Received(path, text))
+        {
+            try
+            {
+                await _arrivals.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return Received(path, text);
+            }
+        }
+
+        return true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _arrivals.Dispose();
     }
 }

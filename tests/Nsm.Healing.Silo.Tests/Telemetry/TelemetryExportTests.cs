@@ -44,9 +44,10 @@ public sealed class TelemetryExportTests
         }
 
         Assert.True(meterProvider.ForceFlush(10_000) && tracerProvider.ForceFlush(10_000), "the exporters did not flush");
-        Assert.True(collector.Received(metricsPath, "nsm.heals.started"), $"no nsm.heals.started at {metricsPath}; got: {Paths(collector)}");
+        var arrivalTimeout = TimeSpan.FromSeconds(10);
+        Assert.True(await collector.WaitForAsync(metricsPath, "nsm.heals.started", arrivalTimeout), $"no nsm.heals.started at {metricsPath}; got: {Paths(collector)}");
         Assert.True(collector.Received(metricsPath, "cluster-under-test"), "the export does not carry the cluster id");
-        Assert.True(collector.Received(tracesPath, "nsm.IConnectionGrain/GetState"), $"no grain call span at {tracesPath}; got: {Paths(collector)}");
+        Assert.True(await collector.WaitForAsync(tracesPath, "nsm.IConnectionGrain/GetState", arrivalTimeout), $"no grain call span at {tracesPath}; got: {Paths(collector)}");
         Assert.Contains(silo.Services, service => service.ServiceType == typeof(IIncomingGrainCallFilter) && service.ImplementationType?.Name.Contains("ActivityPropagation") == true);
     }
 
