@@ -11,8 +11,11 @@ internal static class ConnectionArguments
 {
     private static readonly string[] NsmgrSchemes = ["http", "https", "unix"];
 
-    public static void ValidateId(string connectionId, [CallerArgumentExpression(nameof(connectionId))] string name = "") =>
+    public static void ValidateId(string connectionId, [CallerArgumentExpression(nameof(connectionId))] string name = "")
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionId, name);
+        RequireWellFormed(connectionId, name, name);
+    }
 
     public static void Validate(ConnectionRequest request, [CallerArgumentExpression(nameof(request))] string name = "")
     {
@@ -21,6 +24,7 @@ internal static class ConnectionArguments
         Require(request.Request is not null, $"{name}.{nameof(request.Request)} must be set", name);
         ValidateConnection(request.Request.Connection, $"{name}.{nameof(request.Request)}.{nameof(request.Request.Connection)}", name, requirePath: false);
         Require(!string.IsNullOrWhiteSpace(request.ClientName), $"{name}.{nameof(request.ClientName)} must not be empty: it names the NSC's path segment", name);
+        RequireWellFormed(request.ClientName, $"{name}.{nameof(request.ClientName)}", name);
         ValidatePolicy(request.Policy, $"{name}.{nameof(request.Policy)}", name);
     }
 
@@ -53,13 +57,28 @@ internal static class ConnectionArguments
     {
         Require(connection is not null, $"{field} must be set: its id is the connection's key", name);
         Require(!string.IsNullOrWhiteSpace(connection.Id), $"{field}.{nameof(connection.Id)} must not be empty: it is the connection's key", name);
+        RequireWellFormed(connection.Id, $"{field}.{nameof(connection.Id)}", name);
+        var labelsProblem = ConnectionInputRules.FindLabelsProblem(connection.Labels);
+        Require(labelsProblem is null, $"{field}.{nameof(connection.Labels)} {labelsProblem}", name);
         var segments = connection.Path?.PathSegments;
         Require(!requirePath || segments is { Count: > 0 }, $"{field}.{nameof(connection.Path)} must hold the path the NSMgr returned, starting with the NSC's segment", name);
+        for (var i = 0; segments is not null && i < segments.Count; i++)
+        {
+            RequireWellFormed(segments[i].Id, $"{field}.{nameof(connection.Path)}.{nameof(connection.Path.PathSegments)}[{i}].{nameof(PathSegment.Id)}", name);
+            RequireWellFormed(segments[i].Name, $"{field}.{nameof(connection.Path)}.{nameof(connection.Path.PathSegments)}[{i}].{nameof(PathSegment.Name)}", name);
+        }
+
         if (segments is { Count: > 0 })
         {
             var ownId = segments[0].Id;
             Require(ownId == connection.Id, $"{field}.{nameof(connection.Path)}.{nameof(connection.Path.PathSegments)}[0].{nameof(PathSegment.Id)} ('{ownId}') must equal {field}.{nameof(connection.Id)} ('{connection.Id}'): segment 0 is the NSC's own", name);
         }
+    }
+
+    private static void RequireWellFormed(string text, string field, string name)
+    {
+        var problem = ConnectionInputRules.FindTextProblem(text);
+        Require(problem is null, $"{field} {problem}", name);
     }
 
     private static void ValidatePolicy(HealPolicy policy, string field, string name)

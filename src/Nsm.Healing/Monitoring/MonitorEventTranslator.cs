@@ -51,4 +51,57 @@ public static class MonitorEventTranslator
 
         return (events, unmatched);
     }
+
+    /// <summary>
+    /// What one event from the stream says, per connection, ready for the monitor grain; and a line for each entry that
+    /// cannot be matched. Snapshot entries are all kept (<paramref name="includeUnchanged"/>), since presence matters there.
+    /// </summary>
+    public static (IReadOnlyList<StreamObservation> Observations, IReadOnlyList<string> Problems) Observe(ConnectionEvent connectionEvent, bool includeUnchanged)
+    {
+        var observations = new List<StreamObservation>(connectionEvent.Connections.Count);
+        var problems = new List<string>();
+        foreach (var (key, connection) in connectionEvent.Connections)
+        {
+            var kind = KindOf(connectionEvent.Type, connection);
+            if (kind is null && !includeUnchanged)
+            {
+                continue;
+            }
+
+            if (ClientConnectionId(connection) is not { } id)
+            {
+                problems.Add($"connection '{Shorten(key)}' has no path segment 0 to match it by");
+                id = "";
+            }
+
+            observations.Add(new StreamObservation(id, kind, ForMatching(connection)));
+        }
+
+        return (observations, problems);
+    }
+
+    /// <summary>
+    /// Only what a connection grain needs to judge an event (<see cref="Decisions.MonitorEventRelevance"/>): id, state,
+    /// endpoint and the path's names, ids and expiries. Labels, context, mechanism and tokens are dropped, so an NSMgr
+    /// that sends huge maps cannot make the monitor grain hold or forward them, and no token sits in its memory.
+    /// </summary>
+    public static Connection ForMatching(Connection connection)
+    {
+        var slim = new Connection
+        {
+            Id = connection.Id,
+            State = connection.State,
+            NetworkServiceEndpointName = connection.NetworkServiceEndpointName,
+        };
+        if (connection.Path is { } path)
+        {
+            slim.Path = new Api.Path { Index = path.Index };
+            slim.Path.PathSegments.AddRange(path.PathSegments.Select(s => new PathSegment { Name = s.Name, Id = s.Id, Expires = s.Expires?.Clone() }));
+        }
+
+        return slim;
+    }
+
+    // A hostile NSMgr chooses the map keys: keep log lines short.
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
 }

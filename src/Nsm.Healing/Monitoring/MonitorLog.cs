@@ -44,4 +44,8 @@ internal static partial class MonitorLog
     [LoggerMessage(EventId = 2010, EventName = "MonitorSweepFailed", Level = LogLevel.Warning,
         Message = "Monitor supervisor could not check NSMgr {Nsmgr}: {Error}")]
     public static partial void SweepFailed(ILogger logger, string nsmgr, string error);
+
+    [LoggerMessage(EventId = 2011, EventName = "MonitorStreamBroken", Level = LogLevel.Warning,
+        Message = "Monitor stream to NSMgr {Nsmgr} broke (epoch {Epoch}, failure {Failures} in a row): {Cause}; dialling again in {DelayMs} ms")]
+    public static partial void StreamBroken(ILogger logger, string nsmgr, long epoch, int failures, string cause, long delayMs);
 }

@@ -17,6 +17,12 @@ public sealed class MonitorOptions
     /// </summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// From opening a stream (the dial included) to its INITIAL_STATE_TRANSFER. A server that accepts and then says
+    /// nothing, or never sends the snapshot, counts as a broken stream after this and is dialled again with backoff.
+    /// </summary>
+    public TimeSpan InitialStateTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Events buffered per NSMgr between the stream and the grains. Overflow forces a resync; nothing is dropped silently.</summary>
     public int QueueCapacity { get; set; } = 10_000;
 
@@ -41,6 +47,12 @@ public sealed class MonitorOptions
     /// <summary>A permit not released within this is reclaimed (its holder died mid-heal).</summary>
     public TimeSpan AdmissionLease { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Each silo keeps one permit per NSMgr it heals against in reserve, so an isolated heal sends its Request without
+    /// first asking the admission. The reserve counts against the budget and is given up while heals queue.
+    /// </summary>
+    public bool AdmissionSiloReserve { get; set; } = true;
+
 
     /// <summary>The first rule this breaks, naming the key; null when valid.</summary>
     public string? FindProblem()
@@ -48,6 +60,7 @@ public sealed class MonitorOptions
         if (ReconnectFirstDelay <= TimeSpan.Zero) return $"{Section}:{nameof(ReconnectFirstDelay)} must be positive";
         if (ReconnectMaxDelay < ReconnectFirstDelay) return $"{Section}:{nameof(ReconnectMaxDelay)} must be at least {nameof(ReconnectFirstDelay)}";
         if (ResyncInterval <= TimeSpan.Zero) return $"{Section}:{nameof(ResyncInterval)} must be positive";
+        if (InitialStateTimeout <= TimeSpan.Zero) return $"{Section}:{nameof(InitialStateTimeout)} must be positive";
         if (QueueCapacity < 1) return $"{Section}:{nameof(QueueCapacity)} must be at least 1";
         if (BatchSize < 1) return $"{Section}:{nameof(BatchSize)} must be at least 1";
         if (SweepInterval <= TimeSpan.Zero) return $"{Section}:{nameof(SweepInterval)} must be positive";

@@ -15,6 +15,7 @@ public sealed class MonitorStreamRunner(
     IGrainFactory grains,
     NsmgrChannelPool channels,
     IOptions<MonitorOptions> options,
+    IOptions<NsmgrClientOptions> nsmgrOptions,
     JitterSource jitter,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     ILoggerFactory loggers) : IDisposable
@@ -25,7 +26,7 @@ public sealed class MonitorStreamRunner(
     /// <summary>Starts the loop of <paramref name="epoch"/>, stopping any older loop for the same NSMgr.</summary>
     public void Start(string nsmgrAddress, long epoch)
     {
-        var loop = new NsmgrMonitorLoop(nsmgrAddress, epoch, grains.GetGrain<INsmgrMonitorGrain>(nsmgrAddress), channels, options.Value, jitter, time, _logger);
+        var loop = new NsmgrMonitorLoop(nsmgrAddress, epoch, grains.GetGrain<INsmgrMonitorGrain>(nsmgrAddress), channels, options.Value, nsmgrOptions.Value.MaxReceiveMessageBytes, jitter, time, _logger);
         _loops.AddOrUpdate(nsmgrAddress, loop, (_, older) =>
         {
             older.Stop();

@@ -18,6 +18,7 @@ internal sealed class NsmgrMonitorLoop(
     INsmgrMonitorGrain owner,
     NsmgrChannelPool channels,
     MonitorOptions options,
+    int maxReceiveMessageBytes,
     JitterSource jitter,
     TimeProvider time,
     ILogger logger)
@@ -53,6 +54,9 @@ internal sealed class NsmgrMonitorLoop(
                         failures = 0;
                         break;
                     case StreamOutcome.Broken broken:
+                        failures++;
+                        var delay = ReconnectDelay(failures);
+                        MonitorLog.StreamBroken(logger, nsmgrAddress, epoch, failures, broken.Reason, (long)delay.TotalMilliseconds);
                         if (!_lossReported)
                         {
                             if (!await owner.OnStreamLost(epoch, broken.Reason))
@@ -64,8 +68,7 @@ internal sealed class NsmgrMonitorLoop(
                             _lossReported = true;
                         }
 
-                        failures++;
-                        await Task.Delay(ReconnectDelay(failures), _stop.Token);
+                        await Task.Delay(delay, _stop.Token);
                         break;
                 }
             }
@@ -80,11 +83,16 @@ internal sealed class NsmgrMonitorLoop(
         }
     }
 
-    /// <summary>One stream from connect to end. Owner calls failing (e.g. the silo is going away) end it as broken.</summary>
+    /// <summary>
+    /// One stream from connect to end. Owner calls failing (e.g. the silo is going away) end it as broken, and so does
+    /// anything the NSMgr sends that is not a valid stream: an oversized or undecodable message, or no snapshot in time.
+    /// </summary>
     private async Task<StreamOutcome> RunStreamOnceAsync(MonitorConnection.MonitorConnectionClient client)
     {
-        using var resync = new CancellationTokenSource(ResyncInterval());
-        using var stream = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, resync.Token);
+        // Both start only when needed: the snapshot deadline now, the resync clock once the snapshot is in.
+        using var initialState = new CancellationTokenSource(options.InitialStateTimeout);
+        using var resync = new CancellationTokenSource();
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, initialState.Token, resync.Token);
         try
         {
             using var call = client.MonitorConnections(new MonitorScopeSelector(), cancellationToken: stream.Token);
@@ -94,6 +102,8 @@ internal sealed class NsmgrMonitorLoop(
                 return new StreamOutcome.Broken("the stream ended before INITIAL_STATE_TRANSFER");
             }
 
+            initialState.CancelAfter(Timeout.InfiniteTimeSpan);
+            resync.CancelAfter(ResyncInterval());
             if (responses.Current.Type != ConnectionEventType.InitialStateTransfer)
             {
                 MonitorLog.MalformedEvent(logger, nsmgrAddress, $"first event was {responses.Current.Type}, not INITIAL_STATE_TRANSFER");
@@ -110,21 +120,22 @@ internal sealed class NsmgrMonitorLoop(
             _lossReported = false;
             return await PumpAsync(responses, stream);
         }
-        catch (OperationCanceledException) when (resync.IsCancellationRequested && !_stop.IsCancellationRequested)
+        catch (Exception e) when (IsCancellation(e) && !_stop.IsCancellationRequested && resync.IsCancellationRequested)
         {
             MonitorLog.Resync(logger, nsmgrAddress, "periodic resync");
             return new StreamOutcome.Resync();
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && resync.IsCancellationRequested && !_stop.IsCancellationRequested)
+        catch (Exception e) when (IsCancellation(e) && !_stop.IsCancellationRequested && initialState.IsCancellationRequested)
         {
-            MonitorLog.Resync(logger, nsmgrAddress, "periodic resync");
-            return new StreamOutcome.Resync();
+            return new StreamOutcome.Broken($"no INITIAL_STATE_TRANSFER within {options.InitialStateTimeout.TotalSeconds:0.###} s ({MonitorOptions.Section}:{nameof(MonitorOptions.InitialStateTimeout)})");
         }
         catch (Exception e) when (!_stop.IsCancellationRequested)
         {
-            return new StreamOutcome.Broken(e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message);
+            return new StreamOutcome.Broken(e is RpcException rpc ? NsmgrCallFailure.Describe(rpc, nameof(ConnectionEvent), maxReceiveMessageBytes).Cause : e.Message);
         }
     }
+
+    private static bool IsCancellation(Exception e) => e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled };
 
     /// <summary>
     /// Reads the stream into a bounded queue and hands it to the owner in batches. A full queue means the grains
@@ -183,27 +194,12 @@ internal sealed class NsmgrMonitorLoop(
         return new StreamOutcome.Broken("the NSMgr ended the stream");
     }
 
-    /// <summary>Matched, actionable entries of one event; snapshot entries are all kept, since presence matters there.</summary>
     private IReadOnlyList<StreamObservation> Observe(ConnectionEvent connectionEvent, bool includeUnchanged)
     {
-        var observations = new List<StreamObservation>(connectionEvent.Connections.Count);
-        foreach (var (key, connection) in connectionEvent.Connections)
+        var (observations, problems) = MonitorEventTranslator.Observe(connectionEvent, includeUnchanged);
+        foreach (var problem in problems)
         {
-            var kind = MonitorEventTranslator.KindOf(connectionEvent.Type, connection);
-            if (kind is null && !includeUnchanged)
-            {
-                continue;
-            }
-
-            if (MonitorEventTranslator.ClientConnectionId(connection) is { } id)
-            {
-                observations.Add(new StreamObservation(id, kind, connection));
-            }
-            else
-            {
-                MonitorLog.MalformedEvent(logger, nsmgrAddress, $"connection '{key}' has no path segment 0 to match it by");
-                observations.Add(new StreamObservation("", kind, connection));
-            }
+            MonitorLog.MalformedEvent(logger, nsmgrAddress, problem);
         }
 
         return observations;

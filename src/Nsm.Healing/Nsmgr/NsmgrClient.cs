@@ -1,10 +1,14 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Nsm.Api;
 
 namespace Nsm.Healing.Nsmgr;
 
-/// <summary>Calls <c>networkservice.NetworkService</c> on an NSMgr over a pooled channel, with a per-call deadline.</summary>
-public sealed class NsmgrClient(NsmgrChannelPool channels, INsmTokenProvider tokens) : INsmgrClient
+/// <summary>
+/// Calls <c>networkservice.NetworkService</c> on an NSMgr over a pooled channel, with a per-call deadline. Every failure,
+/// whatever the server at the address did, surfaces as <see cref="NsmRequestFailedException"/> naming the address.
+/// </summary>
+public sealed class NsmgrClient(NsmgrChannelPool channels, INsmTokenProvider tokens, IOptions<NsmgrClientOptions> options) : INsmgrClient
 {
     public async Task<Connection> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -14,9 +18,9 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, INsmTokenProvider tok
         {
             answer = await client.RequestAsync(request, Metadata(nsmgrAddress), Deadline(timeout), cancellationToken);
         }
-        catch (RpcException e)
+        catch (Exception e) when (e is not NsmRequestFailedException)
         {
-            throw Failed("Request", nsmgrAddress, request.Connection?.Id, e);
+            throw Failed("Request", nameof(Connection), nsmgrAddress, request.Connection?.Id, e);
         }
 
         return RequireUsableAnswer(nsmgrAddress, request.Connection.Id, answer);
@@ -47,9 +51,9 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, INsmTokenProvider tok
         {
             await client.CloseAsync(connection, Metadata(nsmgrAddress), Deadline(timeout), cancellationToken);
         }
-        catch (RpcException e)
+        catch (Exception e) when (e is not NsmRequestFailedException)
         {
-            throw Failed("Close", nsmgrAddress, connection.Id, e);
+            throw Failed("Close", "google.protobuf.Empty", nsmgrAddress, connection.Id, e);
         }
     }
 
@@ -65,6 +69,18 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, INsmTokenProvider tok
     // gRPC deadlines are wall-clock by protocol; the grain's (possibly fake) clock does not apply to the wire.
     private static DateTime Deadline(TimeSpan timeout) => DateTime.UtcNow + timeout;
 
-    private static NsmRequestFailedException Failed(string call, string nsmgrAddress, string? connectionId, RpcException e) =>
-        new(e.StatusCode.ToString(), $"{call} for connection '{connectionId}' at NSMgr {nsmgrAddress} failed: {e.StatusCode}: {e.Status.Detail}");
+    /// <summary>
+    /// gRPC reports everything as <see cref="RpcException"/>; anything else (a bug, a cancelled token) still must not escape
+    /// as another type, or a caller expecting <see cref="NsmRequestFailedException"/> would leave state half-done.
+    /// </summary>
+    private NsmRequestFailedException Failed(string call, string expectedAnswer, string nsmgrAddress, string? connectionId, Exception e)
+    {
+        var (status, cause) = e switch
+        {
+            RpcException rpc => NsmgrCallFailure.Describe(rpc, expectedAnswer, options.Value.MaxReceiveMessageBytes),
+            OperationCanceledException => (StatusCode.Cancelled, $"{StatusCode.Cancelled}: {e.Message}"),
+            _ => (StatusCode.Unknown, $"{StatusCode.Unknown}: {e.GetType().Name}: {e.Message}"),
+        };
+        return new NsmRequestFailedException(status.ToString(), $"{call} for connection '{connectionId}' at NSMgr {nsmgrAddress} failed: {cause}");
+    }
 }

@@ -24,6 +24,10 @@ public static class InitialRequestValidator
         }
 
         RequireMechanismPreferences(prepared.MechanismPreferences.Count);
+        if (ConnectionInputRules.FindLabelsProblem(connection.Labels) is { } labelsProblem)
+        {
+            throw new ArgumentException($"request.connection.labels: {labelsProblem}", nameof(request));
+        }
 
         EnsureClientSegment(connection, request.ClientName);
         return prepared;
@@ -45,6 +49,11 @@ public static class InitialRequestValidator
             throw new ArgumentException("connection.id: must not be empty", nameof(connectionId));
         }
 
+        if (ConnectionInputRules.FindTextProblem(connectionId) is { } problem)
+        {
+            throw new ArgumentException($"connection.id: {problem}", nameof(connectionId));
+        }
+
         if (!string.Equals(connectionId, grainKey, StringComparison.Ordinal))
         {
             throw new ArgumentException($"connection.id: '{connectionId}' does not match the connection grain key '{grainKey}'", nameof(connectionId));
@@ -61,10 +70,16 @@ public static class InitialRequestValidator
                 throw new ArgumentException("clientName: must not be empty when the request has no path", nameof(clientName));
             }
 
+            if (ConnectionInputRules.FindTextProblem(clientName) is { } problem)
+            {
+                throw new ArgumentException($"clientName: {problem}", nameof(clientName));
+            }
+
             connection.Path = new Api.Path { Index = 0, PathSegments = { new PathSegment { Name = clientName, Id = connection.Id } } };
             return;
         }
 
+        RequireWellFormedPath(connection.Path);
         if (connection.Path.PathSegments[0].Id != connection.Id)
         {
             throw new ArgumentException(
@@ -73,5 +88,22 @@ public static class InitialRequestValidator
         }
 
         connection.Path.Index = 0;
+    }
+
+    private static void RequireWellFormedPath(Api.Path path)
+    {
+        for (var i = 0; i < path.PathSegments.Count; i++)
+        {
+            var segment = path.PathSegments[i];
+            if (ConnectionInputRules.FindTextProblem(segment.Id) is { } idProblem)
+            {
+                throw new ArgumentException($"request.connection.path.path_segments[{i}].id: {idProblem}", "connection");
+            }
+
+            if (ConnectionInputRules.FindTextProblem(segment.Name) is { } nameProblem)
+            {
+                throw new ArgumentException($"request.connection.path.path_segments[{i}].name: {nameProblem}", "connection");
+            }
+        }
     }
 }
