@@ -38,6 +38,7 @@ builder.Services.Configure<HostOptions>(host =>
 builder.UseOrleans(silo => silo
     .UseClusterProfile(options)
     .UseFailureDetection(options.FailureDetection)
+    .UseClusterTls(options.Tls)
     .AddNsmHealing(
         nsmgr => builder.Configuration.GetSection(NsmgrClientOptions.Section).Bind(nsmgr),
         connections => builder.Configuration.GetSection(ConnectionGrainOptions.Section).Bind(connections),
@@ -54,6 +55,12 @@ app.MapClusterStatus();
 app.MapDashboard(options.Telemetry);
 
 SiloLog.SiloStarting(app.Logger, options.ClusterId, options.ServiceId, options.Profile.ToString(), options.SiloPort, options.GatewayPort, options.HttpPort);
+if (options.Tls.Enabled)
+{
+    SiloLog.ClusterTlsEnabled(app.Logger, options.Tls.Certificate!, options.Tls.CaCertificate ?? "the system trust store",
+        options.Tls.RequireClientCertificate ? "required" : "optional");
+}
+
 if (options.Profile == ClusterProfile.Development)
 {
     SiloLog.StateNotDurable(app.Logger);

@@ -16,9 +16,18 @@ public sealed class ClusterCommandOptions
     public const string RedisFallbackVariable = "ConnectionStrings__redis";
     public const string ClusterIdVariable = "Nsm__Cluster__ClusterId";
     public const string ServiceIdVariable = "Nsm__Cluster__ServiceId";
+    public const string TlsVariable = "Nsm__Cluster__Tls__Enabled";
+    public const string TlsCertificateVariable = "Nsm__Cluster__Tls__Certificate";
+    public const string TlsKeyVariable = "Nsm__Cluster__Tls__Key";
+    public const string TlsPasswordVariable = "Nsm__Cluster__Tls__Password";
+    public const string TlsCaVariable = "Nsm__Cluster__Tls__CaCertificate";
+    public const string TlsTargetHostVariable = "Nsm__Cluster__Tls__TargetHost";
+
+    private readonly Func<string, string?> _variables;
 
     public ClusterCommandOptions(Func<string, string?> variables)
     {
+        _variables = variables;
         Profile = new Option<ClusterProfileName>("--profile")
         {
             Description = $"Development (localhost gateways) or Redis [env {ProfileVariable}; default Development]",
@@ -69,6 +78,17 @@ public sealed class ClusterCommandOptions
             CustomParser = result => DurationParser.Parse(result, "--connect-timeout"),
             DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
         };
+        Tls = new Option<bool>("--tls")
+        {
+            Description = $"TLS to the gateways; `--tls false` turns it off [env {TlsVariable}; default off]",
+            Recursive = true,
+            DefaultValueFactory = result => variables(TlsVariable) is { Length: > 0 } value && ParseSwitch(value, result, TlsVariable),
+        };
+        TlsCertificate = TextOption("--tls-certificate", "TLS: client certificate, PEM (with --tls-key) or PKCS#12; for gateways that require one " +
+            $"(a PKCS#12 or encrypted key's password only from env {TlsPasswordVariable})", TlsCertificateVariable);
+        TlsKey = TextOption("--tls-key", "TLS: PEM private key of --tls-certificate", TlsKeyVariable);
+        TlsCa = TextOption("--tls-ca", "TLS: PEM bundle of the CA(s) that signed the silos' certificates [default: the system trust store]", TlsCaVariable);
+        TlsTargetHost = TextOption("--tls-target-host", "TLS: the name the silos' certificates must carry [default: not checked]", TlsTargetHostVariable);
         Json = new Option<bool>("--json")
         {
             Description = "Write JSON for scripts instead of tables",
@@ -88,9 +108,19 @@ public sealed class ClusterCommandOptions
 
     public Option<TimeSpan> ConnectTimeout { get; }
 
+    public Option<bool> Tls { get; }
+
+    public Option<string?> TlsCertificate { get; }
+
+    public Option<string?> TlsKey { get; }
+
+    public Option<string?> TlsCa { get; }
+
+    public Option<string?> TlsTargetHost { get; }
+
     public Option<bool> Json { get; }
 
-    public IEnumerable<Option> All => [Profile, GatewayPorts, Redis, ClusterId, ServiceId, ConnectTimeout, Json];
+    public IEnumerable<Option> All => [Profile, GatewayPorts, Redis, ClusterId, ServiceId, ConnectTimeout, Tls, TlsCertificate, TlsKey, TlsCa, TlsTargetHost, Json];
 
     /// <summary>The target the options describe; a Redis profile without a connection string is bad usage.</summary>
     public ClusterTarget Read(ParseResult parse)
@@ -110,7 +140,52 @@ public sealed class ClusterCommandOptions
             ClusterId = RequireText(parse.GetValue(ClusterId), "--cluster-id"),
             ServiceId = RequireText(parse.GetValue(ServiceId), "--service-id"),
             ConnectTimeout = parse.GetValue(ConnectTimeout),
+            Tls = ReadTls(parse),
         };
+    }
+
+    /// <summary>
+    /// Null when TLS is off. TLS files given while it is off are bad usage: the operator meant TLS and would get plain TCP.
+    /// </summary>
+    private ClusterTlsTarget? ReadTls(ParseResult parse)
+    {
+        var tls = new ClusterTlsTarget
+        {
+            Certificate = parse.GetValue(TlsCertificate),
+            Key = parse.GetValue(TlsKey),
+            Password = _variables(TlsPasswordVariable) is { Length: > 0 } password ? password : null,
+            CaCertificate = parse.GetValue(TlsCa),
+            TargetHost = parse.GetValue(TlsTargetHost),
+        };
+        if (parse.GetValue(Tls))
+        {
+            return tls;
+        }
+
+        if (tls.Certificate is not null || tls.Key is not null || tls.CaCertificate is not null)
+        {
+            throw CliException.Usage($"--tls-certificate, --tls-key or --tls-ca is set but TLS is off: add --tls (or set {TlsVariable}=true)");
+        }
+
+        return null;
+    }
+
+    private Option<string?> TextOption(string name, string description, string variable) => new(name)
+    {
+        Description = $"{description} [env {variable}]",
+        Recursive = true,
+        DefaultValueFactory = _ => _variables(variable) is { Length: > 0 } value ? value : null,
+    };
+
+    private static bool ParseSwitch(string value, ArgumentResult result, string source)
+    {
+        if (bool.TryParse(value.Trim(), out var on))
+        {
+            return on;
+        }
+
+        result.AddError($"{source} must be true or false (was '{value}')");
+        return false;
     }
 
     private static string RequireText(string? value, string option) =>

@@ -1,3 +1,5 @@
+using Nsm.Healing.Client;
+
 namespace Nsm.Healing.Cli.Cluster;
 
 /// <summary>Which cluster to reach and how, mirroring the silo's "Nsm:Cluster" keys.</summary>
@@ -18,9 +20,16 @@ public sealed record ClusterTarget
     /// <summary>How long to try reaching a gateway before giving up with exit code 3.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    public string Describe() => Profile == ClusterProfileName.Redis
-        ? $"cluster '{ClusterId}' through Redis at {RedisConnectionString}"
-        : $"cluster '{ClusterId}' through localhost gateway port(s) {string.Join(", ", GatewayPorts)}";
+    /// <summary>TLS to the gateways; null: plain TCP.</summary>
+    public ClusterTlsTarget? Tls { get; init; }
+
+    /// <summary>For messages: the Redis password is masked.</summary>
+    public string Describe() => (Profile == ClusterProfileName.Redis
+        ? $"cluster '{ClusterId}' through Redis at {SecretRedaction.RedisConnectionString(RedisConnectionString ?? "")}"
+        : $"cluster '{ClusterId}' through localhost gateway port(s) {string.Join(", ", GatewayPorts)}") + (Tls is null ? "" : " over TLS");
+
+    /// <summary>The generated one would print the Redis and TLS passwords.</summary>
+    public override string ToString() => $"{Describe()}{(Tls is null ? "" : $": {Tls}")} (service '{ServiceId}', connect timeout {ConnectTimeout})";
 }
 
 /// <summary>The silo's cluster profiles, as the CLI names them.</summary>

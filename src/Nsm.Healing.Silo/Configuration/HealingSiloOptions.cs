@@ -1,3 +1,5 @@
+using Nsm.Healing.Client.Tls;
+
 namespace Nsm.Healing.Silo.Configuration;
 
 /// <summary>How this silo joins the healing cluster. Bound from configuration section "Nsm:Cluster".</summary>
@@ -40,6 +42,9 @@ public sealed class HealingSiloOptions
     public RedisConnectionOptions Redis { get; set; } = new();
 
     public FailureDetectionOptions FailureDetection { get; set; } = new();
+
+    /// <summary>TLS on silo-to-silo and gateway traffic, section "Nsm:Cluster:Tls"; clients read the same section.</summary>
+    public ClusterTlsOptions Tls { get; set; } = new();
 
     /// <summary>Section "Nsm:Telemetry", not "Nsm:Cluster": set by <see cref="SiloConfiguration"/>, never bound from here.</summary>
     public TelemetryOptions Telemetry { get; internal set; } = new();

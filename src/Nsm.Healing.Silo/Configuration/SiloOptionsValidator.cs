@@ -2,6 +2,8 @@ using System.IO;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Nsm.Healing.Client;
+using Nsm.Healing.Client.Tls;
 using StackExchange.Redis;
 
 namespace Nsm.Healing.Silo.Configuration;
@@ -48,6 +50,7 @@ public static class SiloOptionsValidator
         }
 
         problems.AddRange(FailureDetectionProblems(options.FailureDetection));
+        problems.AddRange(TlsProblems(options.Tls));
         problems.AddRange(TelemetryProblems(options.Telemetry));
         return problems;
 
@@ -62,7 +65,8 @@ public static class SiloOptionsValidator
         }
         else if (ParseProblem(redis.ConnectionString) is { } problem)
         {
-            yield return $"{redis.ConnectionStringSource} is not a valid Redis connection string: {problem}";
+            // The parser may quote the value it choked on; a connection string can carry a password.
+            yield return $"{redis.ConnectionStringSource} is not a valid Redis connection string: {SecretRedaction.RedisConnectionString(problem)}";
         }
 
         if (redis.ConnectTimeout <= TimeSpan.Zero || redis.ConnectTimeout > TimeSpan.FromMinutes(5))
@@ -99,8 +103,9 @@ public static class SiloOptionsValidator
             load().Dispose();
             return null;
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
+            // ArgumentException: the key is not the certificate's.
             return $"'{path}' is not a usable PEM certificate (and key): {e.Message}";
         }
     }
@@ -146,6 +151,17 @@ public static class SiloOptionsValidator
         {
             yield return $"{FdKey(nameof(detection.MissedIAmAliveLimit))} must be at least 1 (was {detection.MissedIAmAliveLimit})";
         }
+    }
+
+    /// <summary>Loads the certificate files now: a missing file, an unreadable key or a wrong password is a start-up message.</summary>
+    private static IReadOnlyList<string> TlsProblems(ClusterTlsOptions tls)
+    {
+        if (!tls.Enabled)
+        {
+            return ClusterTlsCredentials.ConfiguredButDisabled(tls, ClusterTlsOptions.Section) is { } problem ? [problem] : [];
+        }
+
+        return ClusterTlsCredentials.Load(tls, ClusterTlsOptions.Section, certificateRequired: true).Problems;
     }
 
     private static IEnumerable<string> TelemetryProblems(TelemetryOptions telemetry)

@@ -1,3 +1,4 @@
+using Nsm.Healing.Client;
 using Nsm.Healing.Silo.Logging;
 using StackExchange.Redis;
 
@@ -23,8 +24,9 @@ internal sealed class RedisStartupCheck(RedisConnection redis, TimeProvider time
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
+            // The client's message may quote its configuration, and with it the password.
             throw new RedisUnreachableException(
-                $"Redis at {redis.Endpoints} (from {redis.Options.ConnectionStringSource}) is unreachable or refused the connection (connect timeout {timeout}): {e.Message}", e);
+                $"Redis at {redis.Endpoints} (from {redis.Options.ConnectionStringSource}) is unreachable or refused the connection (connect timeout {timeout}): {SecretRedaction.RedisConnectionString(e.Message)}", e);
         }
 
         SiloLog.RedisConnected(logger, redis.Endpoints, time.GetElapsedTime(started));

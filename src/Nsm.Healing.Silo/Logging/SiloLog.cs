@@ -27,4 +27,8 @@ internal static partial class SiloLog
     [LoggerMessage(EventId = 3006, EventName = "InvalidOptions", Level = LogLevel.Critical,
         Message = "The silo cannot start: invalid configuration: {Problems}")]
     public static partial void InvalidOptions(ILogger logger, string problems);
+
+    [LoggerMessage(EventId = 3007, EventName = "ClusterTlsEnabled", Level = LogLevel.Information,
+        Message = "Silo and gateway traffic is TLS: certificate {Certificate}, peers trusted by {TrustedBy}, gateway client certificates {ClientCertificates}")]
+    public static partial void ClusterTlsEnabled(ILogger logger, string certificate, string trustedBy, string clientCertificates);
 }

@@ -185,6 +185,7 @@ public sealed class KubernetesManifestTests
         Assert.Equal("10.1.2.3", options.AdvertisedAddress);
         Assert.Equal("ConnectionStrings:redis", options.Redis.ConnectionStringSource);
         Assert.NotNull(options.Redis.CaCertificate);
+        Assert.True(options.Tls is { Enabled: true, RequireClientCertificate: true }, "silo and gateway traffic is mutual TLS");
         Assert.True(
             int.Parse(Silo.Manifest.Text("spec", "template", "spec", "terminationGracePeriodSeconds")!) > options.ShutdownTimeout.TotalSeconds,
             "Kubernetes must not SIGKILL a silo before its graceful shutdown timeout");
@@ -245,8 +246,16 @@ public sealed class KubernetesManifestTests
         }
 
         using var files = new TemporaryFiles();
+        var (certificate, privateKey) = TestCertificates.SelfSignedPem();
         var caKey = "Nsm__Cluster__Redis__CaCertificate";
-        environment[caKey] = files.Write("ca.crt", MountedSecretFile(container, environment[caKey]));
+        environment[caKey] = files.Write("ca.crt", MountedSecretFile(container, environment[caKey], certificate));
+        // Cluster TLS: a self-signed certificate is its own CA.
+        foreach (var (tlsKey, standIn) in new[] { ("Certificate", certificate), ("Key", privateKey), ("CaCertificate", certificate) })
+        {
+            var variable = $"Nsm__Cluster__Tls__{tlsKey}";
+            environment[variable] = files.Write($"cluster-tls-{tlsKey}", MountedSecretFile(container, environment[variable], standIn));
+        }
+
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(environment.Select(e => KeyValuePair.Create(e.Key.Replace("__", ":"), (string?)e.Value)))
             .Build();
@@ -254,16 +263,16 @@ public sealed class KubernetesManifestTests
     }
 
     /// <summary>
-    /// Checks <paramref name="path"/> is a file the pod mounts from a Secret, and returns a stand-in for its content:
-    /// the example Secret holds placeholders, not a certificate.
+    /// Checks <paramref name="path"/> is a file the pod mounts from a Secret, and returns <paramref name="standIn"/> for
+    /// its content: the example Secret holds placeholders, not a certificate.
     /// </summary>
-    private static string MountedSecretFile(YamlNode container, string path)
+    private static string MountedSecretFile(YamlNode container, string path, string standIn)
     {
         var mount = Manifest.Items(container, "volumeMounts").Single(m => path.StartsWith(Manifest.Text(m, "mountPath")! + "/", StringComparison.Ordinal));
         var volume = Silo.Volumes.Single(v => Manifest.Text(v, "name") == Manifest.Text(mount, "name"));
         var fileName = path[(Manifest.Text(mount, "mountPath")!.Length + 1)..];
         Assert.Contains(Manifest.Items(volume, "secret", "items"), item => Manifest.Text(item, "path") == fileName);
-        return TestCertificates.SelfSignedPem().Certificate;
+        return standIn;
     }
 
     private static IEnumerable<string> References(string? value) =>

@@ -1,0 +1,8 @@
+namespace Nsm.Healing.Client.Tls;
+
+/// <summary>TLS settings a process cannot start with; <see cref="Problems"/> names each key and what is wrong (never a password).</summary>
+public sealed class InvalidClusterTlsException(IReadOnlyList<string> problems)
+    : Exception("invalid cluster TLS configuration: " + string.Join("; ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
