@@ -50,6 +50,32 @@ public sealed class AdmissionBudget
         return false;
     }
 
+    /// <summary>
+    /// A silo's standing permit, held in reserve so an isolated heal starts without asking first. Granted, and
+    /// renewed, only while nobody queues: renewing it while heals wait gives it up, so in a storm every permit
+    /// serves a queued heal. Never queues itself.
+    /// </summary>
+    public bool TryReserve(string holder, DateTimeOffset now)
+    {
+        ReclaimExpired(now);
+        if (_queued.Count > 0)
+        {
+            _permits.Remove(holder);
+            return false;
+        }
+
+        if (_permits.ContainsKey(holder) || _permits.Count < Budget)
+        {
+            _permits[holder] = now + _lease;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A reserve handed back unused: frees its permit without counting as a heal served or failed.</summary>
+    public void GiveBack(string holder) => _permits.Remove(holder);
+
     /// <param name="nsmgrAnswered">False when the NSMgr did not answer (down, overloaded): shrink instead of grow.</param>
     public void Release(string holder, bool nsmgrAnswered)
     {

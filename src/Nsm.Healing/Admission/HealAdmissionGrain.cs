@@ -31,6 +31,25 @@ public sealed class HealAdmissionGrain(
         return Task.FromResult(new AdmissionDecision(admitted, admitted ? TimeSpan.Zero : requery));
     }
 
+    Task<bool> IHealAdmissionGrain.TryReserve(string holder)
+    {
+        var reserved = _budget.TryReserve(holder, time.GetUtcNow());
+        if (!reserved)
+        {
+            // A reserve given up while heals queue goes to the first of them.
+            AdmitWaiting();
+        }
+
+        return Task.FromResult(reserved);
+    }
+
+    Task IHealAdmissionGrain.GiveBack(string holder)
+    {
+        _budget.GiveBack(holder);
+        AdmitWaiting();
+        return Task.CompletedTask;
+    }
+
     Task IHealAdmissionGrain.Release(string connectionId, bool nsmgrAnswered)
     {
         _budget.Release(connectionId, nsmgrAnswered);

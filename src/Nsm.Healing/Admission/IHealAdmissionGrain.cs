@@ -12,6 +12,13 @@ public interface IHealAdmissionGrain : IGrainWithStringKey
     [Alias("TryAdmit")]
     Task<AdmissionDecision> TryAdmit(string connectionId);
 
+    /// <summary>Grants or renews a silo's standing permit (see <see cref="AdmissionBudget.TryReserve"/>).</summary>
+    [Alias("TryReserve")]
+    Task<bool> TryReserve(string holder);
+
+    [OneWay, Alias("GiveBack")]
+    Task GiveBack(string holder);
+
     /// <param name="nsmgrAnswered">Whether the NSMgr answered the heal (success or rejection), as opposed to not at all.</param>
     [OneWay, Alias("Release")]
     Task Release(string connectionId, bool nsmgrAnswered);

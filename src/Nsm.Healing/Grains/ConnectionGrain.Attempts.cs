@@ -68,14 +68,19 @@ public sealed partial class ConnectionGrain
         var lastGood = State.LastGoodRequest!;
         var address = State.NsmgrAddress!;
         var admission = GrainFactory.GetGrain<IHealAdmissionGrain>(address);
-        var admitted = await AskAdmission(admission, heal);
-        if (!admitted.Admitted)
+        if (!reserves.TryTake(address, out var permit))
         {
-            // Storm control: the NSMgr's budget is spent. The admission tells us when a permit is ours; the
-            // scheduled wakeup is only the backstop. Not an attempt.
-            State.NextAttemptAt = Now + admitted.RetryAfter;
-            ScheduleWakeup(State.NextAttemptAt.Value);
-            return;
+            var admitted = await AskAdmission(admission, heal);
+            if (!admitted.Admitted)
+            {
+                // Storm control: the NSMgr's budget is spent. The admission tells us when a permit is ours; the
+                // scheduled wakeup is only the backstop. Not an attempt.
+                State.NextAttemptAt = Now + admitted.RetryAfter;
+                ScheduleWakeup(State.NextAttemptAt.Value);
+                return;
+            }
+
+            permit = Id;
         }
 
         State.NextAttemptAt = null;
@@ -92,7 +97,7 @@ public sealed partial class ConnectionGrain
             }
 
             request = heal.Decision == HealDecision.Restore ? HealRequests.Restore(lastGood) : HealRequests.Reselect(lastGood);
-            answer = await CallNsmgr(ct => nsmgr.RequestAsync(address, request, State.Policy.RequestTimeout, ct));
+            answer = await RequestAtNsmgr(address, request, State.Policy.RequestTimeout);
             nsmgrAnswered = true;
         }
         catch (Exception) when (_closeRequested)
@@ -108,7 +113,8 @@ public sealed partial class ConnectionGrain
         }
         finally
         {
-            admission.Release(Id, nsmgrAnswered).Ignore();
+            admission.Release(permit, nsmgrAnswered).Ignore();
+            reserves.Replenish(address);
         }
 
         // Only the NSMgr call is the attempt: bookkeeping that fails from here on must never heal a healthy
@@ -204,7 +210,7 @@ public sealed partial class ConnectionGrain
                 State.Reason = reason;
                 StopWakeup();
                 await UnregisterBackstop();
-                await state.WriteStateAsync();
+                await Persist();
                 ConnectionGrainLog.HealFailed(logger, heal.IncidentId, Id, reason);
                 Publish();
                 break;
@@ -217,7 +223,7 @@ public sealed partial class ConnectionGrain
         var request = HealRequests.Restore(State.LastGoodRequest!);
         try
         {
-            var answer = await CallNsmgr(ct => nsmgr.RequestAsync(State.NsmgrAddress!, request, State.Policy.RequestTimeout, ct));
+            var answer = await RequestAtNsmgr(State.NsmgrAddress!, request, State.Policy.RequestTimeout);
             State.LastGoodRequest = HealRequests.WithAnswer(request, answer);
             metrics.Refreshed(succeeded: true);
             await BecomeUp();
@@ -251,18 +257,42 @@ public sealed partial class ConnectionGrain
             StopWakeup();
         }
 
-        await state.WriteStateAsync();
-        // Idempotent and cheap when already registered; re-registering on every Up repairs a registration lost anywhere.
-        await BestEffort("register with the NSMgr's monitor", () => GrainFactory.GetGrain<INsmgrMonitorGrain>(State.NsmgrAddress!).Register(Id));
+        await Persist();
+        await EnsureMonitored(State.NsmgrAddress!);
         ConnectionGrainLog.ConnectionUp(logger, Id, State.Connection!.NetworkServiceEndpointName, State.NsmgrAddress!);
         Publish();
+    }
+
+    /// <summary>
+    /// Registers with the NSMgr's monitor once per activation: the monitor keeps its registrations durably, so a
+    /// registration on every Up (every heal and refresh) would only be a message to one grain per NSMgr that a heal
+    /// storm sends thousands of times. A new activation registers again, which repairs a registration lost anywhere.
+    /// </summary>
+    private async Task EnsureMonitored(string address)
+    {
+        if (_monitoredAt == address)
+        {
+            return;
+        }
+
+        await BestEffort("register with the NSMgr's monitor", async () =>
+        {
+            await GrainFactory.GetGrain<INsmgrMonitorGrain>(address).Register(Id);
+            _monitoredAt = address;
+        });
     }
 
     private async Task ScheduleAttempt(DateTimeOffset at)
     {
         State.NextAttemptAt = at;
         ScheduleWakeup(at);
-        await state.WriteStateAsync();
+        await Persist();
+        if (_backstop is null)
+        {
+            // Registered alongside the first attempt, and that failed, or the heal came back with a new activation.
+            await RegisterBackstop();
+        }
+
         Publish();
     }
 
@@ -290,25 +320,60 @@ public sealed partial class ConnectionGrain
     {
         var period = options.Value.BackstopReminderPeriod;
         // Never due at once: a reminder due immediately may lose its first tick, and the timer covers the present.
-        await this.RegisterOrUpdateReminder(HealingStorage.BackstopReminder, period, period);
+        _backstop = await this.RegisterOrUpdateReminder(HealingStorage.BackstopReminder, period, period);
     }
 
     private async Task UnregisterBackstop()
     {
-        if (await this.GetReminder(HealingStorage.BackstopReminder) is { } reminder)
+        await SettleBackgroundPersist();
+        // The handle from our own registration saves a read of the reminder table; a reminder left by an earlier
+        // activation has to be looked up.
+        var reminder = _backstop ?? await this.GetReminder(HealingStorage.BackstopReminder);
+        if (reminder is not null)
         {
             await this.UnregisterReminder(reminder);
         }
+
+        _backstop = null;
     }
 
-    /// <summary>One NSMgr call, cancellable by a Close.</summary>
-    private async Task<T> CallNsmgr<T>(Func<CancellationToken, Task<T>> call)
+    /// <summary>Every state write goes through here, after any write still running in the background.</summary>
+    private async Task Persist()
+    {
+        await SettleBackgroundPersist();
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>Starts durable bookkeeping that the NSMgr call in flight must not wait for.</summary>
+    private void PersistInBackground(Task persisting) => _backgroundPersist = persisting;
+
+    /// <summary>
+    /// Waits for the background bookkeeping. Its failure is logged, not thrown: the caller is about to write a newer
+    /// state anyway, and a missing backstop is registered again at the next retry.
+    /// </summary>
+    private async Task SettleBackgroundPersist()
+    {
+        var persisting = _backgroundPersist;
+        _backgroundPersist = Task.CompletedTask;
+        try
+        {
+            await persisting;
+        }
+        catch (Exception e)
+        {
+            _backstop = null;
+            ConnectionGrainLog.BookkeepingFailed(logger, Id, "persist the start of a heal", e.Message);
+        }
+    }
+
+    /// <summary>One NSMgr Request, cancellable by a Close.</summary>
+    private async Task<Connection> RequestAtNsmgr(string address, NetworkServiceRequest request, TimeSpan timeout)
     {
         using var inFlight = new CancellationTokenSource();
         _inFlight = inFlight;
         try
         {
-            return await call(inFlight.Token);
+            return await nsmgr.RequestAsync(address, request, timeout, inFlight.Token);
         }
         finally
         {

@@ -104,7 +104,7 @@ public sealed partial class ConnectionGrain
         }
 
         State.TriggerWhilePaused = remembered;
-        await state.WriteStateAsync();
+        await Persist();
         ConnectionGrainLog.PausedTrigger(logger, Id, trigger);
     }
 
@@ -121,6 +121,7 @@ public sealed partial class ConnectionGrain
         }
         else
         {
+            await SettleBackgroundPersist();
             ClearHealProgress();
             State.CurrentHeal = new HealRecord
             {
@@ -133,9 +134,16 @@ public sealed partial class ConnectionGrain
             State.Phase = ConnectionPhase.Healing;
             State.Reason = $"{trigger}: {decision}";
             State.RefreshDueAt = null;
-            await RegisterBackstop();
+            State.NextAttemptAt = Now;
             ConnectionGrainLog.HealStarted(logger, State.CurrentHeal.IncidentId, Id, trigger, decision);
             metrics.HealStarted(trigger, decision);
+            // The first attempt leaves at once; the heal's durable record (its state and the backstop reminder)
+            // is written alongside it rather than before it. Every later write waits for this one, and the
+            // attempt's outcome is only applied after it, so the stored state never goes backwards.
+            PersistInBackground(Task.WhenAll(state.WriteStateAsync(), RegisterBackstop()));
+            ScheduleWakeup(Now);
+            Publish();
+            return;
         }
 
         await ScheduleAttempt(Now);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Hosting;
 using Nsm.Api;
+using Nsm.Healing.Admission;
 using Nsm.Healing.Decisions;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
@@ -25,6 +26,7 @@ public sealed partial class ConnectionGrain(
     INsmgrClient nsmgr,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     JitterSource jitter,
+    AdmissionReserves reserves,
     IOptions<ConnectionGrainOptions> options,
     HealingMetrics metrics,
     ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain, IConnectionEvents, IRemindable
@@ -34,6 +36,10 @@ public sealed partial class ConnectionGrain(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly WatcherSet _watchers = new();
     private IGrainTimer? _wakeup;
+    private IGrainReminder? _backstop;
+    private Task _backgroundPersist = Task.CompletedTask;
+    // The NSMgr whose monitor this activation has registered with.
+    private string? _monitoredAt;
     private CancellationTokenSource? _inFlight;
     private bool _closeRequested;
     private static readonly TimeSpan SnapshotClockMargin = TimeSpan.FromSeconds(1);
@@ -65,10 +71,10 @@ public sealed partial class ConnectionGrain(
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.PhaseChanged(_countedPhase, ConnectionPhase.None);
-        return Task.CompletedTask;
+        await SettleBackgroundPersist();
     }
 
     async Task<ConnectionSnapshot> IConnectionGrain.Request(ConnectionRequest request)
@@ -88,7 +94,7 @@ public sealed partial class ConnectionGrain(
             Connection answer;
             try
             {
-                answer = await CallNsmgr(ct => nsmgr.RequestAsync(request.NsmgrAddress, prepared, request.Policy.RequestTimeout, ct));
+                answer = await RequestAtNsmgr(request.NsmgrAddress, prepared, request.Policy.RequestTimeout);
             }
             catch (NsmRequestFailedException e)
             {
@@ -124,6 +130,7 @@ public sealed partial class ConnectionGrain(
         var connection = request.Connection ?? throw new ArgumentException("connection: must not be null", nameof(request));
         InitialRequestValidator.RequireConnectionId(Id, connection.Id);
         InitialRequestValidator.RequireMechanismPreferences(request.MechanismPreferences.Count);
+        InitialRequestValidator.RequireAdoptableText(connection);
         if (connection.Path is null || connection.Path.PathSegments.Count == 0)
         {
             throw new ArgumentException("connection.path: an adopted connection must carry the path the NSMgr returned", nameof(request));
@@ -182,6 +189,7 @@ public sealed partial class ConnectionGrain(
             {
                 await CloseQuietly(address, connection, State.Policy);
                 await GrainFactory.GetGrain<INsmgrMonitorGrain>(address).Unregister(Id);
+                _monitoredAt = null;
             }
 
             State.Phase = ConnectionPhase.Closed;
@@ -189,7 +197,7 @@ public sealed partial class ConnectionGrain(
             ClearHealProgress();
             State.RefreshDueAt = null;
             State.TriggerWhilePaused = null;
-            await state.WriteStateAsync();
+            await Persist();
             ConnectionGrainLog.ConnectionClosed(logger, Id);
             Publish();
             // No DeactivateOnIdle: watchers still have to read the end of their stream; idle collection reclaims the grain.
@@ -267,7 +275,7 @@ public sealed partial class ConnectionGrain(
         State.Phase = ConnectionPhase.Paused;
         State.Reason = string.IsNullOrWhiteSpace(reason) ? "paused by an operator" : reason;
         State.NextAttemptAt = null;
-        await state.WriteStateAsync();
+        await Persist();
         Publish();
     });
 

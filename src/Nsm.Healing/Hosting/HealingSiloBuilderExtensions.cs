@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Nsm.Healing.Admission;
 using Nsm.Healing.Decisions;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
@@ -52,6 +53,7 @@ public static class HealingSiloBuilderExtensions
 
         services.AddSingleton<IValidateOptions<MonitorOptions>>(new NamedRuleValidator<MonitorOptions>(o => o.FindProblem()));
         services.TryAddSingleton<MonitorStreamRunner>();
+        services.TryAddSingleton<AdmissionReserves>();
         services.AddHostedService<MonitorSupervisor>();
         services.TryAddSingleton<NsmgrChannelPool>();
         services.TryAddSingleton<INsmTokenProvider, ConfiguredTokenProvider>();

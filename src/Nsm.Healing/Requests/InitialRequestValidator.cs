@@ -60,6 +60,20 @@ public static class InitialRequestValidator
         }
     }
 
+    /// <summary>An adopted connection's labels and path text obey the same limits as a first Request's.</summary>
+    public static void RequireAdoptableText(Connection connection)
+    {
+        if (ConnectionInputRules.FindLabelsProblem(connection.Labels) is { } labelsProblem)
+        {
+            throw new ArgumentException($"connection.labels: {labelsProblem}", nameof(connection));
+        }
+
+        if (connection.Path is { } path)
+        {
+            RequireWellFormedPath(path);
+        }
+    }
+
     /// <summary>The NSC is hop 0 and its segment id is the connection id (nsm-wire.md, Path).</summary>
     private static void EnsureClientSegment(Connection connection, string clientName)
     {

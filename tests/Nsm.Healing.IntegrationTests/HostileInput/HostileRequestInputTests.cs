@@ -73,6 +73,34 @@ public sealed class HostileRequestInputTests(ClusterFixture fixture)
         Assert.Empty(scenario.Simulator.Records.Requests());
     }
 
+    [Theory]
+    [MemberData(nameof(HostileRequests))]
+    public async Task Adopt_rejects_it_at_the_grain_too_and_stores_nothing(string problem, string grainError, string clientError)
+    {
+        _ = clientError;
+        await using var scenario = await NscScenario.StartAsync(fixture.Cluster, SimulatorTopology.Default(nodes: 1));
+        var id = NscScenario.NewId("hostile-adopt");
+        var broken = Break(scenario.RequestFor(id), problem).Request;
+        if (broken.Connection.Path is null)
+        {
+            broken.Connection.Path = WithSecondSegment(id, new PathSegment { Name = "nsmgr-1", Id = "abc" });
+        }
+
+        var grain = fixture.Cluster.Connection(id);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => grain.Adopt(new AdoptRequest
+        {
+            NsmgrAddress = scenario.Simulator.NsmgrAddress("nsmgr-1"),
+            Connection = broken.Connection,
+            MechanismPreferences = broken.MechanismPreferences.ToList(),
+            Policy = NscScenario.FastPolicy,
+        }));
+
+        // The same rule and detail as a Request, under the adopted connection's field names.
+        Assert.Contains(grainError.Replace("request.connection.", "connection.", StringComparison.Ordinal), error.Message);
+        Assert.Equal(ConnectionPhase.None, (await grain.GetState()).Phase);
+        Assert.Empty(scenario.Simulator.Records.Requests());
+    }
+
     private static ConnectionRequest Break(ConnectionRequest valid, string problem)
     {
         var request = valid.Request.Clone();
