@@ -368,7 +368,11 @@ public sealed partial class ConnectionGrain(
     private void Publish()
     {
         CountPhase();
-        _watchers.Publish(Snapshot());
+        if (!_watchers.IsEmpty)
+        {
+            // A snapshot unpacks the connection: only worth it when someone watches.
+            _watchers.Publish(Snapshot());
+        }
     }
 
     private void CountPhase()

@@ -13,8 +13,11 @@ public sealed class ConnectionState
     [Id(1)] public string? Reason { get; set; }
     [Id(2)] public string? NsmgrAddress { get; set; }
 
-    /// <summary>The request that last succeeded, carrying the Connection the NSMgr returned: what a restore re-sends.</summary>
-    [Id(3)] public NetworkServiceRequest? LastGoodRequest { get; set; }
+    /// <summary>
+    /// The request that last succeeded, carrying the Connection the NSMgr returned: what a restore re-sends. Held packed
+    /// (see <see cref="PackedRequest"/>); <see cref="LastGoodRequest"/> and <see cref="Connection"/> unpack a copy.
+    /// </summary>
+    [Id(3)] public PackedRequest? PackedLastGoodRequest { get; set; }
     [Id(4)] public HealPolicy Policy { get; set; } = HealPolicy.Default;
 
     /// <summary>The heal in progress (also kept while paused mid-heal).</summary>
@@ -33,5 +36,13 @@ public sealed class ConnectionState
     /// <summary>The last heal-worthy trigger that arrived while paused, acted on at resume.</summary>
     [Id(12)] public HealTrigger? TriggerWhilePaused { get; set; }
 
+    /// <summary>A fresh copy on every get: change it and set it back to keep a change.</summary>
+    public NetworkServiceRequest? LastGoodRequest
+    {
+        get => PackedLastGoodRequest?.Unpack();
+        set => PackedLastGoodRequest = value is null ? null : PackedRequest.Pack(value);
+    }
+
+    /// <summary>A fresh copy of the current Connection on every get.</summary>
     public Connection? Connection => LastGoodRequest?.Connection;
 }

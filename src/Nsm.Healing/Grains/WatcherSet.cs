@@ -12,6 +12,8 @@ internal sealed class WatcherSet
     private const int SnapshotsBufferedPerWatcher = 16;
     private readonly List<Channel<ConnectionSnapshot>> _watchers = [];
 
+    public bool IsEmpty => _watchers.Count == 0;
+
     public ChannelReader<ConnectionSnapshot> Subscribe(ConnectionSnapshot current)
     {
         var channel = Channel.CreateBounded<ConnectionSnapshot>(new BoundedChannelOptions(SnapshotsBufferedPerWatcher)
