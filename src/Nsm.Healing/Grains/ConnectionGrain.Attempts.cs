@@ -38,7 +38,8 @@ public sealed partial class ConnectionGrain
     {
         var dueAt = State.Phase switch
         {
-            ConnectionPhase.Healing => State.NextAttemptAt,
+            // Healing always has an attempt due; should it have none stored, it is due now rather than never.
+            ConnectionPhase.Healing => State.NextAttemptAt ?? Now,
             ConnectionPhase.Up => State.RefreshDueAt,
             _ => null,
         };
@@ -67,6 +68,13 @@ public sealed partial class ConnectionGrain
         var heal = State.CurrentHeal!;
         var lastGood = State.LastGoodRequest!;
         var address = State.NsmgrAddress!;
+        if (AttemptElsewhereUntil() is { } safeAt)
+        {
+            ConnectionGrainLog.AttemptElsewhere(logger, Id, State.AttemptStartedAt!.Value);
+            await ScheduleAttempt(safeAt);
+            return;
+        }
+
         var admission = GrainFactory.GetGrain<IHealAdmissionGrain>(address);
         if (!reserves.TryTake(address, out var permit))
         {
@@ -74,25 +82,34 @@ public sealed partial class ConnectionGrain
             if (!admitted.Admitted)
             {
                 // Storm control: the NSMgr's budget is spent. The admission tells us when a permit is ours; the
-                // scheduled wakeup is only the backstop. Not an attempt.
+                // scheduled wakeup is only the backstop. Not an attempt, and nothing to store: a queued heal asks
+                // often, and only a heal not yet stored at all is written (a wait in the queue is not worth a write).
                 State.NextAttemptAt = Now + admitted.RetryAfter;
                 ScheduleWakeup(State.NextAttemptAt.Value);
+                if (_healStartUnsaved)
+                {
+                    await Persist();
+                }
+
                 return;
             }
 
             permit = Id;
         }
 
-        State.NextAttemptAt = null;
         var nsmgrAnswered = false;
+        if (!await ClaimAttempt(address, permit))
+        {
+            return;
+        }
+
         NetworkServiceRequest request;
         Connection answer;
         try
         {
             if (heal.Decision == HealDecision.Reselect && !State.OldConnectionClosed)
             {
-                // Close before reselect: the old endpoint must not keep a duplicate of this connection.
-                await CloseQuietly(address, lastGood.Connection, State.Policy);
+                await CloseBeforeReselect(address, lastGood.Connection);
                 State.OldConnectionClosed = true;
             }
 
@@ -120,6 +137,24 @@ public sealed partial class ConnectionGrain
         // Only the NSMgr call is the attempt: bookkeeping that fails from here on must never heal a healthy
         // connection again (a retry would reselect from the new connection, without a Close first).
         await CompleteHeal(heal, request, answer);
+    }
+
+    /// <summary>
+    /// Close before reselect: the old endpoint must not keep a duplicate of this connection. A Close the NSMgr did not
+    /// answer (down, restarting) fails the attempt, to be retried: a Request sent once the NSMgr is back would leave
+    /// the old NSE holding the connection until its tokens expire. A Close the NSMgr answered with an error is done:
+    /// there is nothing left there to close.
+    /// </summary>
+    private async Task CloseBeforeReselect(string address, Connection connection)
+    {
+        try
+        {
+            await nsmgr.CloseAsync(address, HealRequests.ForClose(connection), State.Policy.RequestTimeout, CancellationToken.None);
+        }
+        catch (NsmRequestFailedException e) when (!NsmgrFailure.IsUnreachable(e.StatusCode))
+        {
+            ConnectionGrainLog.CloseFailed(logger, Id, address, e.Message);
+        }
     }
 
     /// <summary>An unreachable admission (its silo just died) delays the attempt by a backoff step; it never drops it.</summary>
@@ -176,6 +211,8 @@ public sealed partial class ConnectionGrain
 
     private async Task OnAttemptFailed(Exception error)
     {
+        State.AttemptStartedAt = null;
+        State.AttemptSilo = null;
         var heal = State.CurrentHeal! with { Attempts = State.CurrentHeal!.Attempts + 1, Detail = error.Message };
         var statusCode = (error as NsmRequestFailedException)?.StatusCode ?? "Unknown";
         if (heal.Decision == HealDecision.Restore && !NsmgrFailure.IsUnreachable(statusCode))
@@ -287,6 +324,7 @@ public sealed partial class ConnectionGrain
         State.NextAttemptAt = at;
         ScheduleWakeup(at);
         await Persist();
+        await SettleBackstopRegistration();
         if (_backstop is null)
         {
             // Registered alongside the first attempt, and that failed, or the heal came back with a new activation.
@@ -314,56 +352,6 @@ public sealed partial class ConnectionGrain
     {
         _wakeup?.Dispose();
         _wakeup = null;
-    }
-
-    private async Task RegisterBackstop()
-    {
-        var period = options.Value.BackstopReminderPeriod;
-        // Never due at once: a reminder due immediately may lose its first tick, and the timer covers the present.
-        _backstop = await this.RegisterOrUpdateReminder(HealingStorage.BackstopReminder, period, period);
-    }
-
-    private async Task UnregisterBackstop()
-    {
-        await SettleBackgroundPersist();
-        // The handle from our own registration saves a read of the reminder table; a reminder left by an earlier
-        // activation has to be looked up.
-        var reminder = _backstop ?? await this.GetReminder(HealingStorage.BackstopReminder);
-        if (reminder is not null)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        _backstop = null;
-    }
-
-    /// <summary>Every state write goes through here, after any write still running in the background.</summary>
-    private async Task Persist()
-    {
-        await SettleBackgroundPersist();
-        await state.WriteStateAsync();
-    }
-
-    /// <summary>Starts durable bookkeeping that the NSMgr call in flight must not wait for.</summary>
-    private void PersistInBackground(Task persisting) => _backgroundPersist = persisting;
-
-    /// <summary>
-    /// Waits for the background bookkeeping. Its failure is logged, not thrown: the caller is about to write a newer
-    /// state anyway, and a missing backstop is registered again at the next retry.
-    /// </summary>
-    private async Task SettleBackgroundPersist()
-    {
-        var persisting = _backgroundPersist;
-        _backgroundPersist = Task.CompletedTask;
-        try
-        {
-            await persisting;
-        }
-        catch (Exception e)
-        {
-            _backstop = null;
-            ConnectionGrainLog.BookkeepingFailed(logger, Id, "persist the start of a heal", e.Message);
-        }
     }
 
     /// <summary>One NSMgr Request, cancellable by a Close.</summary>

@@ -121,7 +121,6 @@ public sealed partial class ConnectionGrain
         }
         else
         {
-            await SettleBackgroundPersist();
             ClearHealProgress();
             State.CurrentHeal = new HealRecord
             {
@@ -137,10 +136,10 @@ public sealed partial class ConnectionGrain
             State.NextAttemptAt = Now;
             ConnectionGrainLog.HealStarted(logger, State.CurrentHeal.IncidentId, Id, trigger, decision);
             metrics.HealStarted(trigger, decision);
-            // The first attempt leaves at once; the heal's durable record (its state and the backstop reminder)
-            // is written alongside it rather than before it. Every later write waits for this one, and the
-            // attempt's outcome is only applied after it, so the stored state never goes backwards.
-            PersistInBackground(Task.WhenAll(state.WriteStateAsync(), RegisterBackstop()));
+            // The first attempt leaves at once: its claim (ClaimAttempt) stores the heal, and the backstop reminder
+            // is registered alongside it.
+            _healStartUnsaved = true;
+            RegisterBackstopInBackground();
             ScheduleWakeup(Now);
             Publish();
             return;

@@ -27,6 +27,8 @@ public sealed partial class ConnectionGrain(
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     JitterSource jitter,
     AdmissionReserves reserves,
+    IClusterMembershipService membership,
+    ILocalSiloDetails localSilo,
     IOptions<ConnectionGrainOptions> options,
     HealingMetrics metrics,
     ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain, IConnectionEvents, IRemindable
@@ -37,7 +39,6 @@ public sealed partial class ConnectionGrain(
     private readonly WatcherSet _watchers = new();
     private IGrainTimer? _wakeup;
     private IGrainReminder? _backstop;
-    private Task _backgroundPersist = Task.CompletedTask;
     // The NSMgr whose monitor this activation has registered with.
     private string? _monitoredAt;
     private CancellationTokenSource? _inFlight;
@@ -74,7 +75,7 @@ public sealed partial class ConnectionGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.PhaseChanged(_countedPhase, ConnectionPhase.None);
-        await SettleBackgroundPersist();
+        await SettleBackstopRegistration();
     }
 
     async Task<ConnectionSnapshot> IConnectionGrain.Request(ConnectionRequest request)
@@ -397,5 +398,7 @@ public sealed partial class ConnectionGrain(
         State.FirstRestoreRejectionAt = null;
         State.OldConnectionClosed = false;
         State.NextAttemptAt = null;
+        State.AttemptStartedAt = null;
+        State.AttemptSilo = null;
     }
 }

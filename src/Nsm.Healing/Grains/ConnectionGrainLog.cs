@@ -72,4 +72,12 @@ internal static partial class ConnectionGrainLog
     [LoggerMessage(EventId = 1014, EventName = "PausedTrigger", Level = LogLevel.Information,
         Message = "Connection {ConnectionId} is paused; {Trigger} will be acted on at resume")]
     public static partial void PausedTrigger(ILogger logger, string connectionId, HealTrigger trigger);
+
+    [LoggerMessage(EventId = 1018, EventName = "ConnectionGrainStoodDown", Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId}: another activation wrote its state first (a duplicate activation while the grain directory moved); this one stands down: {Reason}")]
+    public static partial void StoodDown(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(EventId = 1019, EventName = "HealAttemptElsewhere", Level = LogLevel.Information,
+        Message = "Connection {ConnectionId}: an attempt started at {StartedAt:o} by another activation may still be in flight; waiting it out")]
+    public static partial void AttemptElsewhere(ILogger logger, string connectionId, DateTimeOffset startedAt);
 }

@@ -36,6 +36,15 @@ public sealed class ConnectionState
     /// <summary>The last heal-worthy trigger that arrived while paused, acted on at resume.</summary>
     [Id(12)] public HealTrigger? TriggerWhilePaused { get; set; }
 
+    /// <summary>
+    /// When the NSMgr call of a heal attempt began, until the attempt ends. Written before the call: a claim that
+    /// another activation of this connection must wait out (see ConnectionGrain.ClaimAttempt).
+    /// </summary>
+    [Id(13)] public DateTimeOffset? AttemptStartedAt { get; set; }
+
+    /// <summary>The silo that made that claim: an attempt of a silo that is gone is over, whatever its lease says.</summary>
+    [Id(14)] public string? AttemptSilo { get; set; }
+
     /// <summary>A fresh copy on every get: change it and set it back to keep a change.</summary>
     public NetworkServiceRequest? LastGoodRequest
     {

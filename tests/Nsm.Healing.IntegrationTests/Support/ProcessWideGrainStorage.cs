@@ -45,6 +45,16 @@ public sealed class ProcessWideGrainStorage(Serializer serializer) : IGrainStora
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// What a second activation of the grain keyed <paramref name="grainKey"/> would leave behind by writing its state:
+    /// a newer version, same content. The activation that read the older one can no longer write.
+    /// </summary>
+    public static void WriteAsAnotherActivation(string stateName, string grainKey)
+    {
+        var key = Store.Keys.Single(k => k.StartsWith(stateName + "/", StringComparison.Ordinal) && k.EndsWith("/" + grainKey, StringComparison.Ordinal));
+        Store.AddOrUpdate(key, _ => throw new InvalidOperationException($"nothing stored at {key}"), (_, current) => (current.Bytes, current.Version + 1));
+    }
+
     private static string Key(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
 
     // The same optimistic concurrency real storage enforces: a stale activation cannot overwrite a newer one.
