@@ -29,7 +29,7 @@ public sealed partial class ConnectionGrain
             }
             else
             {
-                ScheduleWakeup(State.NextAttemptAt ?? Now);
+                ScheduleWakeup(NextAttemptDue());
             }
         });
     }
@@ -38,8 +38,7 @@ public sealed partial class ConnectionGrain
     {
         var dueAt = State.Phase switch
         {
-            // Healing always has an attempt due; should it have none stored, it is due now rather than never.
-            ConnectionPhase.Healing => State.NextAttemptAt ?? Now,
+            ConnectionPhase.Healing => NextAttemptDue(),
             ConnectionPhase.Up => State.RefreshDueAt,
             _ => null,
         };

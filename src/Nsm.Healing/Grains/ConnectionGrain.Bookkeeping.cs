@@ -50,6 +50,13 @@ public sealed partial class ConnectionGrain
     }
 
     /// <summary>
+    /// When the heal's next attempt is due. Healing always has one due; should none be stored, it is due now rather
+    /// than never. A claim stored by a silo now gone is over: its attempt is due now, not at the end of its lease.
+    /// </summary>
+    private DateTimeOffset NextAttemptDue() =>
+        State.AttemptStartedAt is not null && !ClaimingSiloMayBeAlive() ? Now : State.NextAttemptAt ?? Now;
+
+    /// <summary>
     /// A silo the cluster has declared dead has had its sockets closed by its kernel: the NSMgr saw its calls end. Only
     /// a silo still a member (a duplicate activation's) may still be mid-call.
     /// </summary>

@@ -62,7 +62,7 @@ public sealed partial class ConnectionGrain(
         // Resuming after a failover or a deactivation: pick up where the stored state left off.
         if (State.Phase == ConnectionPhase.Healing)
         {
-            ScheduleWakeup(State.NextAttemptAt ?? Now);
+            ScheduleWakeup(NextAttemptDue());
         }
         else if (State is { Phase: ConnectionPhase.Up, RefreshDueAt: { } refreshAt })
         {
