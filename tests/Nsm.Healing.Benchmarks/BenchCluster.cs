@@ -1,6 +1,7 @@
 using Nsm.Healing.Grains;
 using Nsm.Healing.Hosting;
 using Nsm.Healing.Monitoring;
+using Orleans.Core.Internal;
 using Orleans.TestingHost;
 
 namespace Nsm.Healing.Benchmarks;
@@ -20,19 +21,41 @@ public sealed class BenchCluster : IAsyncDisposable
     public int Silos { get; private init; }
 
     /// <param name="monitor">Overrides of the monitor defaults, for what-if runs only.</param>
-    public static async Task<BenchCluster> StartAsync(int silos, Action<MonitorOptions>? monitor = null)
+    /// <param name="redisStorage">A Redis connection string: connection state in Redis, as on the Redis profile, instead of in the silo's memory.</param>
+    public static async Task<BenchCluster> StartAsync(int silos, Action<MonitorOptions>? monitor = null, string? redisStorage = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
-        builder.ConfigureSilo((_, silo) => silo
-            .AddMemoryGrainStorage(HealingStorage.Name)
-            .UseInMemoryReminderService()
-            .AddNsmHealing(configureMonitor: monitor));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            if (redisStorage is null)
+            {
+                silo.AddMemoryGrainStorage(HealingStorage.Name);
+            }
+            else
+            {
+                silo.AddRedisGrainStorage(HealingStorage.Name, options => options.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redisStorage));
+            }
+
+            silo.UseInMemoryReminderService().AddNsmHealing(configureMonitor: monitor);
+        });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new BenchCluster(cluster) { Silos = silos };
     }
 
     public IConnectionGrain Connection(string id) => Client.GetGrain<IConnectionGrain>(id);
+
+    /// <summary>Deactivates the connection grains <paramref name="ids"/> and waits until the silos hold none of them.</summary>
+    public async Task DeactivateConnectionGrainsAsync(IReadOnlyList<string> ids)
+    {
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (id, _) =>
+            await Connection(id).AsReference<IGrainManagementExtension>().DeactivateOnIdle());
+        var management = Client.GetGrain<IManagementGrain>(0);
+        await Wait.Until(async () => (await management.GetSimpleGrainStatistics())
+                .Where(s => s.GrainType.Contains(nameof(ConnectionGrain), StringComparison.Ordinal))
+                .Sum(s => s.ActivationCount) <= ids.Count / 1000,
+            "the connection grains to deactivate", TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(200));
+    }
 
     public INsmgrMonitorGrain Monitor(string nsmgrAddress) => Client.GetGrain<INsmgrMonitorGrain>(nsmgrAddress);
 

@@ -11,4 +11,7 @@ public sealed record BenchmarkRun(
     IReadOnlyList<SingleHealResult> SingleHeal,
     IReadOnlyList<StormResult> Storms,
     IReadOnlyList<MicroResult> Micro,
-    double SimulatorOnlyBytesPerConnection);
+    double SimulatorOnlyBytesPerConnection,
+    IReadOnlyList<FootprintResult> Footprint,
+    IReadOnlyList<RecoveryResult> Recovery,
+    IReadOnlyList<IngestionResult> Ingestion);

@@ -44,14 +44,14 @@ public static class HealStormBenchmark
         await using var sim = await NsmSimulator.StartAsync(SimulatorTopology.Default(nodes: 1, forwardersPerNode: 2, nsesPerNode: 2));
         var address = sim.NsmgrAddress(Nsmgr);
         var ids = Enumerable.Range(0, connections).Select(i => $"storm-ours-{i}").ToArray();
-        var heapBefore = ManagedHeap();
+        var heapBefore = ManagedHeap.Measure();
         var register = Stopwatch.StartNew();
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = RegisterParallelism }, async (id, _) =>
             await cluster.Connection(id).Request(new ConnectionRequest { NsmgrAddress = address, Request = NsmWire.NewRequest(id), ClientName = "nsc-bench" }));
         await Wait.Until(async () => (await cluster.Monitor(address).GetStatus()) is { StreamConnected: true } status && status.RegisteredConnections == connections,
             "the monitor to hold every connection", TimeSpan.FromMinutes(2));
         register.Stop();
-        var perConnection = (ManagedHeap() - heapBefore) / (double)connections;
+        var perConnection = (ManagedHeap.Measure() - heapBefore) / (double)connections;
         log.WriteLine($"  {variant} N={connections}: registered in {register.Elapsed.TotalSeconds:0.0} s");
 
         var result = await StormAsync(sim, connections, variant, nsmgrLatency, register.Elapsed, perConnection, async () =>
@@ -69,7 +69,7 @@ public static class HealStormBenchmark
         using var channel = NsmWire.Channel(sim.NsmgrAddress(Nsmgr));
         var ids = Enumerable.Range(0, connections).Select(i => $"storm-upstream-{i}").ToArray();
         var clients = new UpstreamStyleClient[connections];
-        var heapBefore = ManagedHeap();
+        var heapBefore = ManagedHeap.Measure();
         var register = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = RegisterParallelism }, async (i, _) =>
         {
@@ -77,7 +77,7 @@ public static class HealStormBenchmark
             await clients[i].StreamOpen.WaitAsync(TimeSpan.FromSeconds(60));
         });
         register.Stop();
-        var perConnection = (ManagedHeap() - heapBefore) / (double)connections;
+        var perConnection = (ManagedHeap.Measure() - heapBefore) / (double)connections;
         log.WriteLine($"  upstream N={connections}: registered in {register.Elapsed.TotalSeconds:0.0} s");
         try
         {
@@ -90,6 +90,17 @@ public static class HealStormBenchmark
         {
             await Parallel.ForEachAsync(clients, async (client, _) => await client.DisposeAsync());
         }
+    }
+
+    /// <summary>One node, two forwarders, and NSEs enough for <paramref name="connections"/>: each NSE's /16 gives out ~32k address pairs.</summary>
+    public static SimulatorTopology Topology(int connections) =>
+        SimulatorTopology.Default(nodes: 1, forwardersPerNode: 2, nsesPerNode: Math.Max(2, connections / 16_000 + 1));
+
+    /// <summary>The simulator always picks the first NSE; large runs name one, round-robin, so no NSE runs out of addresses.</summary>
+    public static string SpreadOver(SimulatorTopology topology, int index)
+    {
+        var nses = topology.Nodes.SelectMany(node => node.Nses).ToList();
+        return nses[index % nses.Count].Name;
     }
 
     private static async Task<StormResult> StormAsync(
@@ -129,21 +140,14 @@ public static class HealStormBenchmark
     /// </summary>
     public static async Task<double> SimulatorBytesPerConnectionAsync(int connections)
     {
-        await using var sim = await NsmSimulator.StartAsync(SimulatorTopology.Default(nodes: 1, forwardersPerNode: 2, nsesPerNode: 2));
+        var topology = Topology(connections);
+        await using var sim = await NsmSimulator.StartAsync(topology);
         using var channel = NsmWire.Channel(sim.NsmgrAddress(Nsmgr));
         var nsmgr = new Api.NetworkService.NetworkServiceClient(channel);
         await nsmgr.RequestAsync(NsmWire.NewRequest("warm-up", withPath: true));
-        var before = ManagedHeap();
+        var before = ManagedHeap.Measure();
         await Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = RegisterParallelism }, async (i, _) =>
-            await nsmgr.RequestAsync(NsmWire.NewRequest($"sim-only-{i}", withPath: true)));
-        return (ManagedHeap() - before) / (double)connections;
-    }
-
-    private static long ManagedHeap()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return GC.GetTotalMemory(forceFullCollection: true);
+            await nsmgr.RequestAsync(NsmWire.NewRequest($"sim-only-{i}", withPath: true, SpreadOver(topology, i))));
+        return (ManagedHeap.Measure() - before) / (double)connections;
     }
 }

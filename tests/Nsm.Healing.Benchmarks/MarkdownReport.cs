@@ -95,6 +95,13 @@ public static class MarkdownReport
                     $"{F(largest.ManagedBytesPerConnection - run.SimulatorOnlyBytesPerConnection, "0")} B per registered connection at N={largest.Connections}."));
         }
 
+        md.AppendLine();
+        md.Append(IngestionReport.Render(run.Ingestion));
+        md.AppendLine();
+        md.Append(FootprintReport.Render(run.Footprint));
+        md.AppendLine();
+        md.Append(RecoveryReport.Render(run.Recovery));
+
         if (run.Micro.Count > 0)
         {
             md.AppendLine();

@@ -14,11 +14,13 @@ public static class NsmWire
     });
 
     /// <summary>A first request; <paramref name="withPath"/> adds the NSC's own segment 0, as an NSC sends it (the grain adds it itself).</summary>
-    public static NetworkServiceRequest NewRequest(string id, bool withPath = false) => new()
+    /// <param name="endpoint">An NSE to ask for by name; by default the simulator picks (always the same one).</param>
+    public static NetworkServiceRequest NewRequest(string id, bool withPath = false, string endpoint = "") => new()
     {
         Connection = new Connection
         {
             Id = id,
+            NetworkServiceEndpointName = endpoint,
             Path = withPath ? new Api.Path { Index = 0, PathSegments = { new PathSegment { Name = "nsc-bench", Id = id } } } : null,
             NetworkService = "ns-1",
             Payload = "ETHERNET",

@@ -4,12 +4,13 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Nsm.Healing;
 using Nsm.Healing.Benchmarks;
+using Nsm.Healing.LocalProcesses;
 
-// dotnet run -c Release --project tests/Nsm.Healing.Benchmarks -- all|smoke|micro [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N]
+// dotnet run -c Release --project tests/Nsm.Healing.Benchmarks -- all|smoke|micro|footprint [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...]
 var mode = args.FirstOrDefault() ?? "";
-if (mode is not ("all" or "smoke" or "micro"))
+if (mode is not ("all" or "smoke" or "micro" or "footprint"))
 {
-    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N]");
+    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro|footprint [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...]");
     return 2;
 }
 
@@ -18,6 +19,7 @@ var samples = IntOption("--samples") ?? (smoke ? 5 : 100);
 var storms = Option("--storm")?.Split(',').Select(int.Parse).ToArray() ?? (smoke ? [50] : [1000, 10000]);
 var silos = IntOption("--silos") ?? 2;
 var stormRepeats = IntOption("--storm-repeats") ?? (smoke ? 1 : 3);
+var footprints = Option("--footprint")?.Split(',').Select(int.Parse).ToArray() ?? (smoke ? [200] : [10_000, 100_000]);
 var root = RepositoryRoot();
 var log = Console.Out;
 var started = DateTimeOffset.UtcNow;
@@ -38,10 +40,31 @@ if (mode is "all" or "micro")
     }
 }
 
-if (mode == "micro")
+if (mode is "micro" or "footprint")
 {
     samples = 0;
     storms = [];
+}
+
+if (mode == "micro")
+{
+    footprints = [];
+}
+
+var footprint = new List<FootprintResult>();
+if (footprints.Length > 0)
+{
+    // The production profile keeps connection state in Redis; without a redis-server only the memory profile runs.
+    await using var redis = RedisServer.FindServer() is null ? null : await RedisServer.StartAsync();
+    foreach (var n in footprints)
+    {
+        log.WriteLine($"footprint: {n} connections in one silo");
+        footprint.Add(await FootprintBenchmark.RunAsync(n, redis: null, log));
+        if (redis is not null)
+        {
+            footprint.Add(await FootprintBenchmark.RunAsync(n, redis, log));
+        }
+    }
 }
 
 if (samples > 0)
@@ -82,8 +105,17 @@ foreach (var (n, latency) in stormCases)
     }
 }
 
+var ingestion = mode is "all" or "smoke"
+    ? await IngestionBenchmark.RunAsync(noOpEvents: smoke ? 2_000 : 100_000, changingEvents: smoke ? 500 : 5_000, rounds: smoke ? 1 : 3, log)
+    : [];
+
+// Real silo processes on a real redis-server: the Release build of the silo host must exist (.ci/run builds the solution).
+var recovery = mode is "all" or "smoke"
+    ? await RecoveryBenchmark.RunAsync(connections: smoke ? 20 : 200, healsInFlight: smoke ? 5 : 50, rounds: smoke ? 1 : 3, log)
+    : [];
+
 var simulatorBytes = storms.Length > 0 ? await HealStormBenchmark.SimulatorBytesPerConnectionAsync(storms.Max()) : double.NaN;
-var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Current(), silos, samples, singleHeal, stormResults, micro, simulatorBytes);
+var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Current(), silos, samples, singleHeal, stormResults, micro, simulatorBytes, footprint, recovery, ingestion);
 var resultsDirectory = Path.Combine(root, "BenchmarkResults");
 Directory.CreateDirectory(resultsDirectory);
 var resultsName = $"{mode}-{started:yyyyMMdd-HHmmss}.json";
