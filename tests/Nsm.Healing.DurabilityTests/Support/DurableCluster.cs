@@ -54,13 +54,15 @@ public sealed class DurableCluster : IAsyncDisposable
 
     public string NsmgrAddress => Simulator.NsmgrAddress("nsmgr-1");
 
-    public static async Task<DurableCluster> StartAsync(int silos, ITestOutputHelper log)
+    /// <param name="topology">The simulator's topology; by default one node with two NSEs.</param>
+    /// <param name="redisFsyncEveryWrite">Redis with <c>appendfsync always</c>, for tests that SIGKILL Redis itself.</param>
+    public static async Task<DurableCluster> StartAsync(int silos, ITestOutputHelper log, SimulatorTopology? topology = null, bool redisFsyncEveryWrite = false)
     {
-        var redis = await RedisServer.StartAsync();
+        var redis = await RedisServer.StartAsync(fsyncEveryWrite: redisFsyncEveryWrite);
         NsmSimulator simulator;
         try
         {
-            simulator = await NsmSimulator.StartAsync(SimulatorTopology.Default(nodes: 1, nsesPerNode: 2));
+            simulator = await NsmSimulator.StartAsync(topology ?? SimulatorTopology.Default(nodes: 1, nsesPerNode: 2));
         }
         catch
         {
