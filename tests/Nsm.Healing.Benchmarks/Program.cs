@@ -8,10 +8,31 @@ using Nsm.Healing.LocalProcesses;
 
 // dotnet run -c Release --project tests/Nsm.Healing.Benchmarks -- all|smoke|micro|footprint [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...]
 var mode = args.FirstOrDefault() ?? "";
-if (mode is not ("all" or "smoke" or "micro" or "footprint"))
+if (mode is not ("all" or "smoke" or "micro" or "footprint" or "render"))
 {
     Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro|footprint [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...]");
+    Console.Error.WriteLine("       Nsm.Healing.Benchmarks render   (docs/benchmarks.md again from BenchmarkResults/latest-all.json and the notes)");
     return 2;
+}
+
+var jsonOptions = new JsonSerializerOptions
+{
+    WriteIndented = true,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    Converters = { new JsonStringEnumConverter() },
+};
+
+if (mode == "render")
+{
+    // After editing the notes: the same numbers, the prose of now. Nothing is measured.
+    var repository = RepositoryRoot();
+    var latest = Path.Combine(repository, "BenchmarkResults", "latest-all.json");
+    var saved = JsonSerializer.Deserialize<BenchmarkRun>(await File.ReadAllTextAsync(latest), jsonOptions)!;
+    var savedNotes = await File.ReadAllTextAsync(Path.Combine(repository, "tests", "Nsm.Healing.Benchmarks", "benchmarks-notes.md"));
+    var savedName = $"BenchmarkResults/{saved.Mode}-{saved.StartedAt:yyyyMMdd-HHmmss}.json";
+    await File.WriteAllTextAsync(Path.Combine(repository, "docs", "benchmarks.md"), MarkdownReport.Render(saved, savedName, savedNotes));
+    Console.WriteLine($"report: docs/benchmarks.md from {savedName}");
+    return 0;
 }
 
 var smoke = mode == "smoke";
@@ -119,12 +140,7 @@ var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Cu
 var resultsDirectory = Path.Combine(root, "BenchmarkResults");
 Directory.CreateDirectory(resultsDirectory);
 var resultsName = $"{mode}-{started:yyyyMMdd-HHmmss}.json";
-var json = JsonSerializer.Serialize(run, new JsonSerializerOptions
-{
-    WriteIndented = true,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    Converters = { new JsonStringEnumConverter() },
-});
+var json = JsonSerializer.Serialize(run, jsonOptions);
 await File.WriteAllTextAsync(Path.Combine(resultsDirectory, resultsName), json);
 await File.WriteAllTextAsync(Path.Combine(resultsDirectory, $"latest-{mode}.json"), json);
 log.WriteLine($"results: BenchmarkResults/{resultsName}");
