@@ -53,6 +53,7 @@ public sealed class HostileAddressTests(HostileClusterFixture fixture)
     [MemberData(nameof(Targets))]
     public async Task A_monitor_stream_to_the_address_is_broken_and_dialled_again_with_backoff(string target)
     {
+        var since = fixture.Logs.Mark();
         await using var server = await StartAsync(target);
         // A connection registered while the address still served, as after an NSMgr was replaced by something else.
         var monitor = fixture.Monitor(server.Address);
@@ -60,17 +61,17 @@ public sealed class HostileAddressTests(HostileClusterFixture fixture)
         await monitor.Register(id);
         try
         {
-            await Eventually.True(() => fixture.Logs.Lines("MonitorStreamBroken", server.Address).Any(line => line.Contains("failure 3 in a row", StringComparison.Ordinal)),
+            await Eventually.True(() => fixture.Logs.Lines("MonitorStreamBroken", server.Address, since).Any(line => line.Contains("failure 3 in a row", StringComparison.Ordinal)),
                 $"three broken streams in a row logged for {server.Address}");
 
             var status = await monitor.GetStatus();
             Assert.False(status.StreamConnected);
             // One outage, reported once to the connections however often the dial fails.
             Assert.Equal(1, status.StreamLosses);
-            Assert.Single(fixture.Logs.Lines("MonitorStreamLost", server.Address));
+            Assert.Single(fixture.Logs.Lines("MonitorStreamLost", server.Address, since));
             if (target == "TCP listener that accepts and hangs")
             {
-                Assert.All(fixture.Logs.Lines("MonitorStreamBroken", server.Address), line => Assert.Contains("no INITIAL_STATE_TRANSFER within 1 s", line));
+                Assert.All(fixture.Logs.Lines("MonitorStreamBroken", server.Address, since), line => Assert.Contains("no INITIAL_STATE_TRANSFER within 1 s", line));
             }
         }
         finally

@@ -26,6 +26,7 @@ public sealed class HostileMonitorStreamTests(HostileClusterFixture fixture)
     [MemberData(nameof(HostileStreams))]
     public async Task A_hostile_stream_is_broken_and_dialled_again_and_the_connection_restores(string hostility, string cause)
     {
+        var since = fixture.Logs.Mark();
         await using var nsmgr = await HostileNsmgr.StartAsync();
         var id = NscScenario.NewId("hostile-stream");
         nsmgr.MonitorFrames = FramesFor(hostility, id);
@@ -34,13 +35,13 @@ public sealed class HostileMonitorStreamTests(HostileClusterFixture fixture)
 
         await grain.Request(fixture.RequestFor(id, nsmgr.Address));
 
-        await Eventually.True(() => fixture.Logs.Lines("MonitorStreamBroken", nsmgr.Address).Any(line => line.Contains("failure 3 in a row", StringComparison.Ordinal)),
+        await Eventually.True(() => fixture.Logs.Lines("MonitorStreamBroken", nsmgr.Address, since).Any(line => line.Contains("failure 3 in a row", StringComparison.Ordinal)),
             $"three broken streams in a row logged for {nsmgr.Address}");
-        var broken = fixture.Logs.Lines("MonitorStreamBroken", nsmgr.Address);
+        var broken = fixture.Logs.Lines("MonitorStreamBroken", nsmgr.Address, since);
         Assert.All(broken, line => Assert.True(line.Contains(cause, StringComparison.Ordinal), line));
         Assert.True(nsmgr.MonitorStreamsOpened >= 3, $"the stream was dialled again ({nsmgr.MonitorStreamsOpened} opened)");
         Assert.True((await monitor.GetStatus()).StreamLosses >= 1);
-        Assert.NotEmpty(fixture.Logs.Lines("MonitorStreamLost", nsmgr.Address));
+        Assert.NotEmpty(fixture.Logs.Lines("MonitorStreamLost", nsmgr.Address, since));
         // Control plane down is what the connection heard: it restored through the (still answering) NSMgr.
         var healed = await Eventually.Phase(grain, ConnectionPhase.Up, s => s.History.Any(h => h.Trigger == HealTrigger.ControlPlaneLost));
         Assert.All(healed.History, h => Assert.Equal(HealDecision.Restore, h.Decision));
@@ -52,6 +53,7 @@ public sealed class HostileMonitorStreamTests(HostileClusterFixture fixture)
     [Fact]
     public async Task A_down_event_with_huge_labels_under_the_limit_is_delivered_without_breaking_the_stream()
     {
+        var since = fixture.Logs.Mark();
         await using var nsmgr = await HostileNsmgr.StartAsync();
         var id = NscScenario.NewId("huge-labels");
         var down = Known(id, State.Down);
@@ -71,7 +73,7 @@ public sealed class HostileMonitorStreamTests(HostileClusterFixture fixture)
         var status = await monitor.GetStatus();
         Assert.Equal(0, status.StreamLosses);
         Assert.True(status.StreamConnected);
-        Assert.Empty(fixture.Logs.Lines("MonitorStreamBroken", nsmgr.Address));
+        Assert.Empty(fixture.Logs.Lines("MonitorStreamBroken", nsmgr.Address, since));
         await grain.Close();
     }
 

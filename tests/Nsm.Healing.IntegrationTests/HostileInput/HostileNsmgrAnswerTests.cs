@@ -60,6 +60,7 @@ public sealed class HostileNsmgrAnswerTests(HostileClusterFixture fixture)
     [Fact]
     public async Task A_malformed_close_answer_is_logged_and_the_connection_still_closes()
     {
+        var since = fixture.Logs.Mark();
         await using var nsmgr = await HostileNsmgr.StartAsync();
         var id = NscScenario.NewId("malformed-close");
         var grain = fixture.Connection(id);
@@ -70,7 +71,7 @@ public sealed class HostileNsmgrAnswerTests(HostileClusterFixture fixture)
 
         Assert.Equal(ConnectionPhase.Closed, (await grain.GetState()).Phase);
         Assert.Equal(1, nsmgr.Closes);
-        Assert.Contains(fixture.Logs.Lines("CloseFailed", nsmgr.Address), line => line.Contains("not a valid google.protobuf.Empty", StringComparison.Ordinal));
+        Assert.Contains(fixture.Logs.Lines("CloseFailed", nsmgr.Address, since), line => line.Contains("not a valid google.protobuf.Empty", StringComparison.Ordinal));
     }
 
     private static byte[] Answer(string answer) => answer switch

@@ -8,9 +8,15 @@ public sealed class LogCapture : ILoggerProvider
 {
     private readonly ConcurrentQueue<(string EventName, string Message)> _lines = new();
 
-    /// <summary>Messages of the lines with this event name that mention <paramref name="mentioning"/>.</summary>
-    public IReadOnlyList<string> Lines(string eventName, string mentioning) =>
-        _lines.Where(l => l.EventName == eventName && l.Message.Contains(mentioning, StringComparison.Ordinal)).Select(l => l.Message).ToList();
+    /// <summary>
+    /// Where the log is now. A test marks it before starting its server: loopback ports are reused, so lines about an
+    /// earlier test's server can name the same address.
+    /// </summary>
+    public int Mark() => _lines.Count;
+
+    /// <summary>Messages of the lines, written since <paramref name="since"/>, with this event name that mention <paramref name="mentioning"/>.</summary>
+    public IReadOnlyList<string> Lines(string eventName, string mentioning, int since) =>
+        _lines.Skip(since).Where(l => l.EventName == eventName && l.Message.Contains(mentioning, StringComparison.Ordinal)).Select(l => l.Message).ToList();
 
     public ILogger CreateLogger(string categoryName) => new Logger(_lines);
 
