@@ -73,8 +73,15 @@ public sealed class AdmissionBudget
         return false;
     }
 
-    /// <summary>A reserve handed back unused: frees its permit without counting as a heal served or failed.</summary>
-    public void GiveBack(string holder) => _permits.Remove(holder);
+    /// <summary>
+    /// A permit handed back unused (a reserve, or a heal that went ahead on a reserve): frees it, or the holder's place
+    /// in the queue, without counting as a heal served or failed.
+    /// </summary>
+    public void GiveBack(string holder)
+    {
+        _permits.Remove(holder);
+        _queued.Remove(holder);
+    }
 
     /// <param name="nsmgrAnswered">False when the NSMgr did not answer (down, overloaded): shrink instead of grow.</param>
     public void Release(string holder, bool nsmgrAnswered)
@@ -95,7 +102,12 @@ public sealed class AdmissionBudget
         var admitted = new List<string>();
         while (_permits.Count < Budget && _queue.TryDequeue(out var holder))
         {
-            _queued.Remove(holder);
+            if (!_queued.Remove(holder))
+            {
+                // Gave its place back while waiting.
+                continue;
+            }
+
             _permits[holder] = now + _lease;
             admitted.Add(holder);
         }

@@ -45,7 +45,9 @@ public sealed class HealAdmissionGrain(
 
     Task IHealAdmissionGrain.GiveBack(string holder)
     {
+        var waitingBefore = _budget.Waiting;
         _budget.GiveBack(holder);
+        metrics.AdmissionQueueChanged(_budget.Waiting - waitingBefore);
         AdmitWaiting();
         return Task.CompletedTask;
     }

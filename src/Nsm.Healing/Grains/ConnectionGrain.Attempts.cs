@@ -75,7 +75,16 @@ public sealed partial class ConnectionGrain
         }
 
         var admission = GrainFactory.GetGrain<IHealAdmissionGrain>(address);
-        if (!reserves.TryTake(address, out var permit))
+        if (reserves.TryTake(address, out var permit))
+        {
+            if (_queuedAtAdmission)
+            {
+                // The place this heal held in the admission's queue, or the permit it was granted from there, is not needed.
+                ReturnPermit(address, Id);
+                _queuedAtAdmission = false;
+            }
+        }
+        else
         {
             var admitted = await AskAdmission(admission, heal);
             if (!admitted.Admitted)
@@ -83,6 +92,7 @@ public sealed partial class ConnectionGrain
                 // Storm control: the NSMgr's budget is spent. The admission tells us when a permit is ours; the
                 // scheduled wakeup is only the backstop. Not an attempt, and nothing to store: a queued heal asks
                 // often, and only a heal not yet stored at all is written (a wait in the queue is not worth a write).
+                _queuedAtAdmission = true;
                 State.NextAttemptAt = Now + admitted.RetryAfter;
                 ScheduleWakeup(State.NextAttemptAt.Value);
                 if (_healStartUnsaved)
@@ -94,6 +104,7 @@ public sealed partial class ConnectionGrain
             }
 
             permit = Id;
+            _queuedAtAdmission = false;
         }
 
         var nsmgrAnswered = false;

@@ -18,6 +18,9 @@ public sealed partial class ConnectionGrain
     // A heal started and not yet written: its first attempt's claim usually writes it.
     private bool _healStartUnsaved;
 
+    // This heal waits in the admission's queue (or holds the permit it was granted from there).
+    private bool _queuedAtAdmission;
+
     /// <summary>
     /// Writes the state. A version conflict means another activation of this connection wrote since we read: Orleans
     /// can briefly run two while the grain directory moves between silos. This one stands down.

@@ -68,6 +68,21 @@ public sealed class AdmissionReserveTests
     }
 
     [Fact]
+    public void A_queued_heal_that_gives_its_place_back_is_skipped_and_never_admitted()
+    {
+        var budget = new AdmissionBudget(initialBudget: 1, maxConcurrency: 1, Lease);
+        budget.TryAdmit("heal-1", T0);
+        Assert.False(budget.TryAdmit("heal-2", T0));
+        Assert.False(budget.TryAdmit("heal-3", T0));
+
+        budget.GiveBack("heal-2");
+        budget.Release("heal-1", nsmgrAnswered: true);
+
+        Assert.Equal(["heal-3"], budget.AdmitWaiting(T0));
+        Assert.Equal(0, budget.Waiting);
+    }
+
+    [Fact]
     public void A_reserve_taken_by_a_heal_and_released_as_served_grows_the_budget_like_any_permit()
     {
         var budget = new AdmissionBudget(initialBudget: 1, maxConcurrency: 4, Lease);
