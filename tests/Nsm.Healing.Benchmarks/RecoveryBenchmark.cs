@@ -1,3 +1,4 @@
+using Nsm.Healing.TestSupport;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO;
@@ -101,8 +102,8 @@ public static class RecoveryBenchmark
             var ids = Enumerable.Range(0, connections).Select(i => $"recovery-{i:D4}").ToArray();
             await RegisterAsync(cluster, ids);
             var healing = ids.Take(healsInFlight).ToArray();
-            HealsInFlight.HoldNsmgr(sim);
-            await HealsInFlight.StartReselectsAsync(cluster.Client, sim, healing);
+            HeldNsmgr.Hold(sim);
+            await HeldNsmgr.StartReselectsAsync(cluster.Client, sim, healing);
             await HealsInFlight.WaitUntilRetryingAsync(sim, healing);
             var victim = await VictimAsync(cluster, healing);
             setUp.Stop();
@@ -110,7 +111,7 @@ public static class RecoveryBenchmark
             var killedAt = TimeProvider.System.GetUtcNow();
             await victim.Silo.KillAsync();
             // The NSMgr recovers at once: heals on the survivors complete while the dead silo is still a member.
-            HealsInFlight.Release(sim);
+            HeldNsmgr.Release(sim);
             await Wait.Until(() => cluster.IsDeclaredDeadAsync(victim.Silo), $"the cluster to declare {victim.Silo.Name} dead", DeclaredDeadTimeout, TimeSpan.FromMilliseconds(10));
             var declaredDead = Since(killedAt);
 

@@ -1,3 +1,4 @@
+using Nsm.Healing.TestSupport;
 using System.Diagnostics;
 using Nsm.Healing.DurabilityTests.Support;
 using Xunit.Abstractions;
@@ -17,8 +18,8 @@ public sealed class ClusterRestartTests(ITestOutputHelper output)
         // Restores of connections the NSMgr still holds: its snapshot has them, so after the restart no monitor
         // reconciliation and no client wakes their grains. Only their reminders can.
         var restores = ids.Skip(50).Take(20).ToList();
-        HealsInFlight.HoldNsmgr(cluster.Simulator);
-        await HealsInFlight.StartReselectsAsync(cluster.Client, cluster.Simulator, reselects);
+        HeldNsmgr.Hold(cluster.Simulator);
+        await HeldNsmgr.StartReselectsAsync(cluster.Client, cluster.Simulator, reselects);
         await HealsInFlight.StartRestoresAsync(cluster.Client, restores);
         var pending = reselects.Concat(restores).ToList();
         await HealsInFlight.WaitUntilRetryingAsync(cluster.Simulator, pending);
@@ -28,7 +29,7 @@ public sealed class ClusterRestartTests(ITestOutputHelper output)
         await Task.WhenAll(cluster.Silos.ToList().Select(cluster.KillAsync));
         // The client that registered the connections goes too: nothing outside the new silos may wake a grain.
         await cluster.DisconnectClientAsync();
-        HealsInFlight.Release(cluster.Simulator);
+        HeldNsmgr.Release(cluster.Simulator);
         // With every silo gone, the pending heals exist only in Redis: state, and a backstop reminder each.
         Assert.Equal(pending, await RedisReminders.WithBackstopAsync(cluster.Redis, cluster.ServiceId, pending));
 

@@ -1,3 +1,4 @@
+using Nsm.Healing.TestSupport;
 using System.Diagnostics;
 using Nsm.Healing.DurabilityTests.Support;
 using Nsm.Healing.LocalProcesses;
@@ -16,8 +17,8 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         var registered = await Connections.RegisterAsync(cluster.Client, cluster.NsmgrAddress, ids);
         var reselects = ids.Take(50).ToList();
         cluster.Note($"registered {ids.Count} connections; starting {reselects.Count} reselects that cannot finish yet");
-        HealsInFlight.HoldNsmgr(cluster.Simulator);
-        await HealsInFlight.StartReselectsAsync(cluster.Client, cluster.Simulator, reselects);
+        HeldNsmgr.Hold(cluster.Simulator);
+        await HeldNsmgr.StartReselectsAsync(cluster.Client, cluster.Simulator, reselects);
         await HealsInFlight.WaitUntilRetryingAsync(cluster.Simulator, reselects);
 
         var (victim, orphaned) = await SiloHostingMostOf(cluster, reselects);
@@ -27,7 +28,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         await cluster.KillAsync(victim);
         // The NSMgr recovers at once, while the dead silo is still a member: heals on the survivors complete
         // while calls to the dead silo (its grains, the admission, the monitor) still fail.
-        HealsInFlight.Release(cluster.Simulator);
+        HeldNsmgr.Release(cluster.Simulator);
         await cluster.WaitUntilDeclaredDeadAsync(victim, TimeSpan.FromSeconds(30));
         var declaredDead = sinceKill.Elapsed;
 
