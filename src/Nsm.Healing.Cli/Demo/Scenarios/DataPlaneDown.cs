@@ -21,6 +21,12 @@ public sealed class DataPlaneDown : DemoScenario
         var hit = world.Nscs.Ids.Where(id => simulator.WiringOf(id)?.Forwarders.Contains(forwarder) == true).ToList();
         world.View.Note($"   killing {forwarder}: {hit.Count} connection(s) wired through it");
         var failures = new List<string>();
+        // The seed's case is a DOWN meeting a data plane nobody has just vouched for. A connection healed by the
+        // scenario before may still hold its NSC's fresh "up" (the policy trusts it for 1 s): then the grain would
+        // rightly restore through another forwarder instead. Start once no connection it hits holds one.
+        await Wait.UntilAsync(async () => (await Task.WhenAll(hit.Select(id => world.Cluster.Grains.GetGrain<IConnectionGrain>(id).GetState())))
+                .All(snapshot => snapshot.DataPlane != DataPlaneVerdict.Up),
+            "the NSCs' last data-plane verdicts to age out", world.ScenarioTimeout, cancellation);
 
         simulator.Faults.KillForwarder(forwarder);
         var latest = await ScenarioChecks.WaitHealedAsync(world, window, hit, s => s.Endpoint != window.Before[s.ConnectionId].Endpoint, failures, cancellation);
