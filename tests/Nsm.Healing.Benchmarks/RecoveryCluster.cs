@@ -1,3 +1,4 @@
+using Nsm.Healing.TestSupport;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -58,7 +59,7 @@ public sealed class RecoveryCluster : IAsyncDisposable
             }
 
             await Task.WhenAll(cluster._silos.Select(silo => silo.WaitReadyAsync(SiloReadyTimeout)));
-            cluster._client = await ConnectClientAsync(redis, clusterId);
+            cluster._client = await RedisClusterClient.StartAsync(redis.ConnectionString, clusterId, serviceId: clusterId);
             return cluster;
         }
         catch
@@ -85,31 +86,6 @@ public sealed class RecoveryCluster : IAsyncDisposable
         }
 
         return settings;
-    }
-
-    private static async Task<IHost> ConnectClientAsync(RedisServer redis, string clusterId)
-    {
-        var host = new HostBuilder()
-            .UseOrleansClient(client => client
-                .UseRedisClustering(redis.ConnectionString)
-                .Configure<ClusterOptions>(options =>
-                {
-                    options.ClusterId = clusterId;
-                    options.ServiceId = clusterId;
-                })
-                // Learn about a dead gateway within a second, as an NSC should be configured too.
-                .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1)))
-            .Build();
-        try
-        {
-            await host.StartAsync();
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
     }
 
     /// <summary>Every activation in the cluster and its silo, from Orleans' own statistics; activates no grain of ours.</summary>

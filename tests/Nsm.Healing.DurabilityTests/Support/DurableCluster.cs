@@ -3,6 +3,7 @@ using System.IO;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Nsm.Healing.LocalProcesses;
+using Nsm.Healing.TestSupport;
 using Nsm.Simulator;
 using Nsm.Simulator.Topology;
 using Orleans.Configuration;
@@ -105,22 +106,7 @@ public sealed class DurableCluster : IAsyncDisposable
         ["Nsm__Connections__BackstopReminderPeriod"] = BackstopReminderPeriod.ToString(),
     };
 
-    public async Task ConnectClientAsync()
-    {
-        var host = new HostBuilder()
-            .UseOrleansClient(client => client
-                .UseRedisClustering(Redis.ConnectionString)
-                .Configure<ClusterOptions>(options =>
-                {
-                    options.ClusterId = ClusterId;
-                    options.ServiceId = ServiceId;
-                })
-                // Learn about dead and new gateways within a second, as an NSC should be configured too.
-                .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1)))
-            .Build();
-        await host.StartAsync();
-        _clientHost = host;
-    }
+    public async Task ConnectClientAsync() => _clientHost = await RedisClusterClient.StartAsync(Redis.ConnectionString, ClusterId, ServiceId);
 
     public async Task DisconnectClientAsync()
     {
