@@ -1,27 +1,38 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Nsm.Healing.Hosting;
 using Nsm.Api;
 using Nsm.Healing.Admission;
+using Nsm.Healing.Connections;
 using Nsm.Healing.Decisions;
+using Nsm.Healing.Hosting;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 using Nsm.Healing.Requests;
 using Nsm.Healing.Telemetry;
 using Orleans.Concurrency;
+using Orleans.Storage;
+using static Nsm.Healing.Connections.ConnectionEffect;
+using Input = Nsm.Healing.Connections.ConnectionInput;
 
 namespace Nsm.Healing.Grains;
 
 /// <summary>
-/// One NSM connection, owned on the NSC's behalf. A thin shell: it loads state, asks
-/// <see cref="HealDecider"/> and <see cref="RetryPlanner"/> what to do, talks to the NSMgr, persists.
-/// Reentrant so that state, watch and Close answer while a Request is in flight; <see cref="_gate"/>
-/// keeps the single-writer rule: at most one Request or Close per connection at any time.
+/// One NSM connection, owned on the NSC's behalf: a shell around <see cref="ConnectionMachine"/>. Each interface method,
+/// timer and reminder becomes an input; the grain feeds it to the machine under <see cref="WriterGate"/> and carries out
+/// the effects the machine returns (NSMgr calls, storage, timers, reminder, admission, monitor, watchers, logs) until
+/// the machine waits for nothing.
 /// </summary>
+/// <remarks>
+/// Reentrant with a gate rather than turn-based: a Close must stop the NSMgr call in flight at once (it raises
+/// <see cref="CloseSignal"/> before it waits), and reads and watches answer while a call is out. A turn-based grain could
+/// let Close interleave, but Close would then have to wait for the writer's turn, and an interleaved call cannot queue
+/// for one (the turn waits for every running call, Close among them).
+/// </remarks>
 [Reentrant]
-public sealed partial class ConnectionGrain(
+public sealed class ConnectionGrain(
     [PersistentState("connection", HealingStorage.Name)] IPersistentState<ConnectionState> state,
     INsmgrClient nsmgr,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
@@ -31,96 +42,51 @@ public sealed partial class ConnectionGrain(
     ILocalSiloDetails localSilo,
     IOptions<ConnectionGrainOptions> options,
     HealingMetrics metrics,
-    ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain, IConnectionEvents, IRemindable
+    ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain, IConnectionEvents, IRemindable, IConnectionEnvironment
 {
-    private const int HistoryLimit = 32;
-
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly WriterGate _gate = new();
+    private readonly CloseSignal _close = new();
     private readonly WatcherSet _watchers = new();
+    private ConnectionMachine _machine = null!;
     private IGrainTimer? _wakeup;
     private IGrainReminder? _backstop;
+    private Task _backstopRegistration = Task.CompletedTask;
     // The NSMgr whose monitor this activation has registered with.
     private string? _monitoredAt;
-    private CancellationTokenSource? _inFlight;
-    private bool _closeRequested;
-    private static readonly TimeSpan SnapshotClockMargin = TimeSpan.FromSeconds(1);
-
-    private DataPlaneVerdict _reportedDataPlane;
-    private DateTimeOffset? _upSince;
-
     // The phase this activation is counted under in the nsm.connections metric.
     private ConnectionPhase _countedPhase;
-    private DateTimeOffset? _dataPlaneReportedAt;
 
     private string Id => this.GetPrimaryKeyString();
-    private ConnectionState State => state.State;
-    private DateTimeOffset Now => time.GetUtcNow();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    DateTimeOffset IConnectionEnvironment.Now => time.GetUtcNow();
+
+    string IConnectionEnvironment.LocalSilo => localSilo.SiloAddress.ToParsableString();
+
+    double IConnectionEnvironment.NextJitter() => jitter.NextFraction();
+
+    bool IConnectionEnvironment.SiloMayBeAlive(string silo) =>
+        membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) is not (SiloStatus.Dead or SiloStatus.None);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _machine = new ConnectionMachine(Id, state.State, this);
         CountPhase();
         // Resuming after a failover or a deactivation: pick up where the stored state left off.
-        if (State.Phase == ConnectionPhase.Healing)
-        {
-            ScheduleWakeup(NextAttemptDue());
-        }
-        else if (State is { Phase: ConnectionPhase.Up, RefreshDueAt: { } refreshAt })
-        {
-            ScheduleWakeup(refreshAt);
-        }
-
-        return Task.CompletedTask;
+        await Feed(new Input.Activated());
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.PhaseChanged(_countedPhase, ConnectionPhase.None);
         await SettleBackstopRegistration();
+        _close.Dispose();
     }
 
     async Task<ConnectionSnapshot> IConnectionGrain.Request(ConnectionRequest request)
     {
         var prepared = InitialRequestValidator.Prepare(Id, request);
-        return await Exclusive(async () =>
-        {
-            if (IsOpen(State.Phase))
-            {
-                return AlreadyRegistered(request.NsmgrAddress, prepared.Connection.NetworkService);
-            }
-
-            _closeRequested = false;
-            var phaseBefore = State.Phase;
-            State.Phase = ConnectionPhase.Requesting;
-            Publish();
-            Connection answer;
-            try
-            {
-                answer = await RequestAtNsmgr(request.NsmgrAddress, prepared, request.Policy.RequestTimeout);
-            }
-            catch (NsmRequestFailedException e)
-            {
-                ConnectionGrainLog.InitialRequestFailed(logger, Id, e.Message);
-                if (NsmgrFailure.MayHaveTakenEffect(e.StatusCode))
-                {
-                    await CloseQuietly(request.NsmgrAddress, prepared.Connection, request.Policy);
-                }
-
-                State.Phase = phaseBefore;
-                Publish();
-                throw;
-            }
-
-            state.State = new ConnectionState
-            {
-                Phase = ConnectionPhase.Up,
-                NsmgrAddress = request.NsmgrAddress,
-                Policy = request.Policy,
-                LastGoodRequest = HealRequests.WithAnswer(prepared, answer),
-                History = State.History,
-            };
-            await BecomeUp();
-            return Snapshot();
-        });
+        await Call(new Input.RequestAsked(request.NsmgrAddress, prepared, request.Policy));
+        return Snapshot();
     }
 
     async Task<ConnectionSnapshot> IConnectionGrain.Adopt(AdoptRequest request)
@@ -137,73 +103,20 @@ public sealed partial class ConnectionGrain(
             throw new ArgumentException("connection.path: an adopted connection must carry the path the NSMgr returned", nameof(request));
         }
 
-        return await Exclusive(async () =>
+        var adopted = new NetworkServiceRequest
         {
-            if (IsOpen(State.Phase))
-            {
-                return AlreadyRegistered(request.NsmgrAddress, connection.NetworkService);
-            }
-
-            _closeRequested = false;
-            state.State = new ConnectionState
-            {
-                Phase = ConnectionPhase.Up,
-                NsmgrAddress = request.NsmgrAddress,
-                Policy = request.Policy,
-                LastGoodRequest = new NetworkServiceRequest
-                {
-                    Connection = connection.Clone(),
-                    MechanismPreferences = { request.MechanismPreferences.Select(m => m.Clone()) },
-                },
-                History = State.History,
-            };
-            await BecomeUp();
-            return Snapshot();
-        });
+            Connection = connection.Clone(),
+            MechanismPreferences = { request.MechanismPreferences.Select(m => m.Clone()) },
+        };
+        await Call(new Input.AdoptAsked(request.NsmgrAddress, adopted, request.Policy));
+        return Snapshot();
     }
 
     async Task IConnectionGrain.Close()
     {
-        // Close wins: stop the Request in flight now rather than after its timeout.
-        _closeRequested = true;
-        _inFlight?.Cancel();
-        await Exclusive(async () =>
-        {
-            if (State.Phase is ConnectionPhase.None or ConnectionPhase.Closed)
-            {
-                _watchers.CompleteAll();
-                return;
-            }
-
-            State.Phase = ConnectionPhase.Closing;
-            Publish();
-            StopWakeup();
-            await UnregisterBackstop();
-            if (State.CurrentHeal is { } heal)
-            {
-                var cancelled = heal with { Outcome = HealOutcome.Cancelled, EndedAt = Now, Detail = "closed while healing" };
-                AppendHistory(cancelled);
-                metrics.HealEnded(cancelled);
-            }
-
-            if (State.Connection is { } connection && State.NsmgrAddress is { } address)
-            {
-                await CloseQuietly(address, connection, State.Policy);
-                await GrainFactory.GetGrain<INsmgrMonitorGrain>(address).Unregister(Id);
-                _monitoredAt = null;
-            }
-
-            State.Phase = ConnectionPhase.Closed;
-            State.Reason = "closed by the NSC";
-            ClearHealProgress();
-            State.RefreshDueAt = null;
-            State.TriggerWhilePaused = null;
-            await Persist();
-            ConnectionGrainLog.ConnectionClosed(logger, Id);
-            Publish();
-            // No DeactivateOnIdle: watchers still have to read the end of their stream; idle collection reclaims the grain.
-            _watchers.CompleteAll();
-        });
+        // Close wins: stop the call in flight now rather than after its timeout.
+        _close.Raise();
+        await Call(new Input.CloseAsked(), lowerCloseSignal: true);
     }
 
     Task<ConnectionSnapshot> IConnectionGrain.GetState() => Task.FromResult(Snapshot());
@@ -211,7 +124,7 @@ public sealed partial class ConnectionGrain(
     async IAsyncEnumerable<ConnectionSnapshot> IConnectionGrain.Watch([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var updates = _watchers.Subscribe(Snapshot());
-        if (State.Phase == ConnectionPhase.Closed)
+        if (_machine.State.Phase == ConnectionPhase.Closed)
         {
             _watchers.CompleteAll();
         }
@@ -229,144 +142,348 @@ public sealed partial class ConnectionGrain(
         }
     }
 
-    async Task IConnectionGrain.ReportDataPlane(DataPlaneVerdict verdict, Connection? checkedConnection)
+    Task IConnectionGrain.ReportDataPlane(DataPlaneVerdict verdict, Connection? checkedConnection)
     {
         if (verdict is not (DataPlaneVerdict.Up or DataPlaneVerdict.Down))
         {
             throw new ArgumentException($"verdict: must be Up or Down (was {verdict})", nameof(verdict));
         }
 
-        // Judged inside the gate: a heal in flight may replace the connection the verdict is about.
-        await Exclusive(async () =>
+        // Judged by the machine in turn: a heal in flight may replace the connection the verdict is about.
+        return Call(new Input.DataPlaneReported(verdict, checkedConnection));
+    }
+
+    Task IConnectionGrain.HealNow() => Call(new Input.Triggered(HealTrigger.Operator));
+
+    Task IConnectionGrain.Pause(string reason) => Call(new Input.PauseAsked(reason));
+
+    Task IConnectionGrain.Resume() => Call(new Input.ResumeAsked());
+
+    Task IConnectionEvents.OnMonitorEvent(MonitorEvent monitorEvent)
+    {
+        var trigger = monitorEvent.Kind switch
         {
-            if (checkedConnection is not null && !MonitorEventRelevance.IsAboutCurrent(State.Connection, checkedConnection))
+            MonitorEventKind.Down => HealTrigger.ConnectionDown,
+            MonitorEventKind.Deleted => HealTrigger.ConnectionDeleted,
+            MonitorEventKind.RefreshRequested => HealTrigger.RefreshRequested,
+            _ => throw new ArgumentOutOfRangeException(nameof(monitorEvent), monitorEvent.Kind, "unknown monitor event kind"),
+        };
+        return Feed(new Input.Triggered(trigger, monitorEvent.Connection));
+    }
+
+    Task IConnectionEvents.OnControlPlaneLost(string reason) => Feed(new Input.Triggered(HealTrigger.ControlPlaneLost));
+
+    Task IConnectionEvents.OnMissingAtNsmgr(DateTimeOffset snapshotAt) => Feed(new Input.MissingAtNsmgr(snapshotAt));
+
+    Task IConnectionEvents.OnControlPlaneRestored() => Feed(new Input.ControlPlaneRestored());
+
+    // Activation (OnActivateAsync) already rescheduled whatever was due.
+    Task IConnectionEvents.Wake() => Task.CompletedTask;
+
+    Task IConnectionEvents.OnHealAdmitted() => Feed(new Input.HealAdmitted());
+
+    Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == HealingStorage.BackstopReminder ? Feed(new Input.BackstopTick()) : Task.CompletedTask;
+
+    /// <summary>An input from a caller waiting for the outcome: a failure the machine reports reaches it.</summary>
+    private async Task Call(Input input, bool lowerCloseSignal = false)
+    {
+        if (await Run(input, lowerCloseSignal) is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    /// <summary>An input nobody waits for (one-way, timer, reminder): failures are in the log already.</summary>
+    private async Task Feed(Input input) => await Run(input, lowerCloseSignal: false);
+
+    /// <summary>Feeds <paramref name="input"/> to the machine as the only writer and carries out its effects to the end.</summary>
+    /// <returns>The failure the machine reported for the caller, if any.</returns>
+    private async Task<Exception?> Run(Input input, bool lowerCloseSignal)
+    {
+        using var held = await _gate.Enter();
+        Exception? failure = null;
+        var effects = _machine.Handle(input);
+        while (effects.Count > 0)
+        {
+            Input? next = null;
+            foreach (var effect in effects)
             {
-                ConnectionGrainLog.StaleDataPlaneVerdict(logger, Id, verdict, checkedConnection.NetworkServiceEndpointName);
-                return;
+                if (effect is Fail fail)
+                {
+                    failure ??= fail.Error;
+                }
+
+                next = await Carry(effect);
             }
 
-            var changed = verdict != _reportedDataPlane;
-            _reportedDataPlane = verdict;
-            _dataPlaneReportedAt = Now;
-            if (verdict == DataPlaneVerdict.Down)
-            {
-                // Every Down, not only a change: a connection left Up on a dead vWire (e.g. a restore finished
-                // meanwhile) must still move when the NSC says so again.
-                await ActOnTrigger(HealTrigger.DataPlaneDown);
-            }
-            else if (changed)
-            {
-                Publish();
-            }
+            effects = next is null ? [] : _machine.Handle(next);
+        }
+
+        if (lowerCloseSignal)
+        {
+            _close.Lower();
+        }
+
+        return failure;
+    }
+
+    /// <summary>Carries out one effect; returns its outcome when the machine waits for one.</summary>
+    private async Task<Input?> Carry(ConnectionEffect effect)
+    {
+        _gate.AssertHeld();
+        switch (effect)
+        {
+            case SendRequest send:
+                return await SendRequestAsync(send);
+            case SendClose close:
+                return await SendCloseAsync(close);
+            case Persist persist:
+                return await PersistAsync(persist.State);
+            case TakeStandingPermit take:
+                return new Input.StandingPermitTaken(reserves.TryTake(take.NsmgrAddress, out var holder) ? holder : null);
+            case AskAdmission ask:
+                return await AskAdmissionAsync(ask.NsmgrAddress);
+            case Continue next:
+                return next.Input;
+            case ScheduleWakeup wakeup:
+                ScheduleWakeup(wakeup.At);
+                break;
+            case StopWakeup:
+                _wakeup?.Dispose();
+                _wakeup = null;
+                break;
+            case EnsureBackstop { Alongside: true }:
+                // A heal's first attempt does not wait for its reminder; the next reminder operation waits for it.
+                _backstopRegistration = RegisterBackstop();
+                break;
+            case EnsureBackstop:
+                await SettleBackstopRegistration();
+                if (_backstop is null)
+                {
+                    await BestEffort("register the heal-backstop reminder", RegisterBackstop);
+                }
+
+                break;
+            case DropBackstop:
+                await BestEffort("unregister the heal-backstop reminder", UnregisterBackstop);
+                break;
+            case ReturnPermit permit:
+                ReturnPermitTo(GrainFactory.GetGrain<IHealAdmissionGrain>(permit.NsmgrAddress), permit);
+                break;
+            case ReplenishStandingPermit replenish:
+                reserves.Replenish(replenish.NsmgrAddress);
+                break;
+            case EnsureMonitored monitored:
+                await EnsureMonitoredAt(monitored.NsmgrAddress);
+                break;
+            case StopMonitoring stop:
+                await BestEffort("unregister from the NSMgr's monitor", () => GrainFactory.GetGrain<INsmgrMonitorGrain>(stop.NsmgrAddress).Unregister(Id));
+                _monitoredAt = null;
+                break;
+            case Publish:
+                PublishSnapshot();
+                break;
+            case EndWatches:
+                _watchers.CompleteAll();
+                break;
+            case StandDown standDown:
+                ConnectionGrainLog.StoodDown(logger, Id, standDown.Reason);
+                DeactivateOnIdle();
+                break;
+            case Observe observe:
+                Note(observe.Note);
+                break;
+            case Answer or Fail:
+                break;
+            default:
+                throw new InvalidOperationException($"no way to carry out {effect.GetType().Name}");
+        }
+
+        return null;
+    }
+
+    /// <summary>One NSMgr Request, cancelled by the NSC's Close; none leaves once the Close is signalled.</summary>
+    private async Task<Input> SendRequestAsync(SendRequest send)
+    {
+        if (_close.IsRaised)
+        {
+            return NotSent();
+        }
+
+        try
+        {
+            return new Input.RequestAnswered(await nsmgr.RequestAsync(send.NsmgrAddress, send.Request, send.Timeout, _close.Token));
+        }
+        catch (Exception e)
+        {
+            return new Input.CallFailed(e, StatusOf(e), _close.IsRaised);
+        }
+    }
+
+    /// <summary>A Close the NSC asked for, or one that undoes a Request, is sent whatever else happens.</summary>
+    private async Task<Input?> SendCloseAsync(SendClose close)
+    {
+        var cancellable = close.Purpose == ClosePurpose.BeforeReselect;
+        if (cancellable && _close.IsRaised)
+        {
+            return NotSent();
+        }
+
+        try
+        {
+            await nsmgr.CloseAsync(close.NsmgrAddress, close.Connection, close.Timeout, cancellable ? _close.Token : CancellationToken.None);
+            return close.FeedsBack ? new Input.CloseAnswered() : null;
+        }
+        catch (Exception e)
+        {
+            ConnectionGrainLog.CloseFailed(logger, Id, close.NsmgrAddress, e.Message);
+            return close.FeedsBack ? new Input.CallFailed(e, StatusOf(e), cancellable && _close.IsRaised) : null;
+        }
+    }
+
+    private static Input.CallFailed NotSent() =>
+        new(new OperationCanceledException("the NSC closed the connection before the call left"), "NotSent", CancelledByClose: true);
+
+    private static string StatusOf(Exception e) => (e as NsmRequestFailedException)?.StatusCode ?? "Unknown";
+
+    private async Task<Input> PersistAsync(ConnectionState toStore)
+    {
+        state.State = toStore;
+        try
+        {
+            await state.WriteStateAsync();
+            return new Input.StorageWritten();
+        }
+        catch (Exception e)
+        {
+            return new Input.StorageFailed(e, Conflict: e is InconsistentStateException);
+        }
+    }
+
+    private async Task<Input> AskAdmissionAsync(string address)
+    {
+        try
+        {
+            var decision = await GrainFactory.GetGrain<IHealAdmissionGrain>(address).TryAdmit(Id);
+            return new Input.AdmissionAnswered(decision.Admitted, decision.RetryAfter);
+        }
+        catch (Exception e)
+        {
+            return new Input.AdmissionUnreachable(e.Message);
+        }
+    }
+
+    private static void ReturnPermitTo(IHealAdmissionGrain admission, ReturnPermit permit)
+    {
+        var returned = permit.Reason switch
+        {
+            PermitReturn.Served => admission.Release(permit.Holder, nsmgrAnswered: true),
+            PermitReturn.FailedAtNsmgr => admission.Release(permit.Holder, nsmgrAnswered: false),
+            _ => admission.GiveBack(permit.Holder),
+        };
+        returned.Ignore();
+    }
+
+    private void ScheduleWakeup(DateTimeOffset at)
+    {
+        var dueIn = at - time.GetUtcNow();
+        // A fresh one-shot timer each time: Change() from inside the timer's own callback is undone when it returns.
+        _wakeup?.Dispose();
+        _wakeup = this.RegisterGrainTimer(_ => Feed(new Input.WakeupDue()), new GrainTimerCreationOptions(dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn, Timeout.InfiniteTimeSpan)
+        {
+            Interleave = true,
+            // A scheduled heal or refresh must run even if nobody calls the grain meanwhile.
+            KeepAlive = true,
         });
     }
 
-    // While healing, the decider answers Operator with the heal's decision, which attempts now: the backoff resets.
-    async Task IConnectionGrain.HealNow() => await HandleTrigger(HealTrigger.Operator);
-
-    async Task IConnectionGrain.Pause(string reason) => await Exclusive(async () =>
+    private async Task RegisterBackstop()
     {
-        if (!IsOpen(State.Phase) || State.Phase == ConnectionPhase.Paused)
+        var period = options.Value.BackstopReminderPeriod;
+        // Never due at once: a reminder due immediately may lose its first tick, and the timer covers the present.
+        _backstop = await this.RegisterOrUpdateReminder(HealingStorage.BackstopReminder, period, period);
+    }
+
+    private async Task SettleBackstopRegistration()
+    {
+        var registering = _backstopRegistration;
+        _backstopRegistration = Task.CompletedTask;
+        try
+        {
+            await registering;
+        }
+        catch (Exception e)
+        {
+            _backstop = null;
+            ConnectionGrainLog.BookkeepingFailed(logger, Id, "register the heal-backstop reminder", e.Message);
+        }
+    }
+
+    private async Task UnregisterBackstop()
+    {
+        await SettleBackstopRegistration();
+        // Our own registration's handle saves a read of the reminder table; an earlier activation's is looked up.
+        var reminder = _backstop ?? await this.GetReminder(HealingStorage.BackstopReminder);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _backstop = null;
+    }
+
+    /// <summary>
+    /// Registers with the NSMgr's monitor once per activation: the monitor keeps its registrations durably, and a storm
+    /// would otherwise send thousands of messages to one grain. A new activation registers again, repairing any loss.
+    /// </summary>
+    private async Task EnsureMonitoredAt(string address)
+    {
+        if (_monitoredAt == address)
         {
             return;
         }
 
-        StopWakeup();
-        await UnregisterBackstop();
-        State.Phase = ConnectionPhase.Paused;
-        State.Reason = string.IsNullOrWhiteSpace(reason) ? "paused by an operator" : reason;
-        State.NextAttemptAt = null;
-        await Persist();
-        Publish();
-    });
-
-    async Task IConnectionGrain.Resume()
-    {
-        var pendingTrigger = await Exclusive(async () =>
+        await BestEffort("register with the NSMgr's monitor", async () =>
         {
-            if (State.Phase != ConnectionPhase.Paused)
-            {
-                return (HealTrigger?)null;
-            }
-
-            var trigger = PausedTriggers.AtResume(State.TriggerWhilePaused, EffectiveDataPlane());
-            State.TriggerWhilePaused = null;
-            State.Reason = null;
-            if (State.CurrentHeal is not null)
-            {
-                State.Phase = ConnectionPhase.Healing;
-                await RegisterBackstop();
-                await ScheduleAttempt(Now);
-            }
-            else
-            {
-                await BecomeUp();
-            }
-
-            return trigger;
+            await GrainFactory.GetGrain<INsmgrMonitorGrain>(address).Register(Id);
+            _monitoredAt = address;
         });
-
-        if (pendingTrigger is { } missed)
-        {
-            await HandleTrigger(missed);
-        }
     }
 
-    /// <summary>Runs <paramref name="action"/> as the only writer of this connection.</summary>
-    private async Task<T> Exclusive<T>(Func<Task<T>> action)
+    /// <summary>Bookkeeping whose failure must not undo what the NSMgr already did; logged, repaired later.</summary>
+    private async Task BestEffort(string what, Func<Task> action)
     {
-        await _gate.WaitAsync();
         try
         {
-            return await action();
+            await action();
         }
-        finally
+        catch (Exception e)
         {
-            _gate.Release();
+            ConnectionGrainLog.BookkeepingFailed(logger, Id, what, e.Message);
         }
     }
 
-    private Task Exclusive(Func<Task> action) => Exclusive(async () =>
+    private ConnectionSnapshot Snapshot()
     {
-        await action();
-        return true;
-    });
-
-    private static bool IsOpen(ConnectionPhase phase) =>
-        phase is ConnectionPhase.Requesting or ConnectionPhase.Up or ConnectionPhase.Healing or ConnectionPhase.Paused;
-
-    /// <summary>A repeated Request from the same NSC (e.g. after it restarted) gets the connection it already has.</summary>
-    private ConnectionSnapshot AlreadyRegistered(string nsmgrAddress, string networkService)
-    {
-        if (State.NsmgrAddress == nsmgrAddress && State.Connection?.NetworkService == networkService)
+        var current = _machine.State;
+        return new ConnectionSnapshot
         {
-            return Snapshot();
-        }
-
-        throw new InvalidOperationException(
-            $"connection '{Id}' is already registered ({State.Phase}) for network service '{State.Connection?.NetworkService}' " +
-            $"at NSMgr {State.NsmgrAddress}; close it before requesting it again elsewhere");
+            ConnectionId = Id,
+            Phase = current.Phase,
+            Reason = current.Reason,
+            NsmgrAddress = current.NsmgrAddress,
+            Connection = current.Connection,
+            DataPlane = _machine.DataPlane,
+            CurrentHeal = current.CurrentHeal,
+            NextAttemptAt = current.NextAttemptAt,
+            NextRefreshAt = current.RefreshDueAt,
+            History = current.History.ToArray(),
+        };
     }
 
-    private DataPlaneVerdict EffectiveDataPlane() =>
-        DataPlaneKnowledge.Effective(_reportedDataPlane, _dataPlaneReportedAt, Now, State.Policy.DataPlaneVerdictLifetime);
-
-    private ConnectionSnapshot Snapshot() => new()
-    {
-        ConnectionId = Id,
-        Phase = State.Phase,
-        Reason = State.Reason,
-        NsmgrAddress = State.NsmgrAddress,
-        Connection = State.Connection,
-        DataPlane = EffectiveDataPlane(),
-        CurrentHeal = State.CurrentHeal,
-        NextAttemptAt = State.NextAttemptAt,
-        NextRefreshAt = State.RefreshDueAt,
-        History = State.History.ToArray(),
-    };
-
-    /// <summary>Tells watchers (and the phase metric) about a change. Every state change ends here.</summary>
-    private void Publish()
+    /// <summary>Tells watchers (and the phase metric) about a change.</summary>
+    private void PublishSnapshot()
     {
         CountPhase();
         if (!_watchers.IsEmpty)
@@ -378,27 +495,79 @@ public sealed partial class ConnectionGrain(
 
     private void CountPhase()
     {
-        metrics.PhaseChanged(_countedPhase, State.Phase);
-        _countedPhase = State.Phase;
+        metrics.PhaseChanged(_countedPhase, _machine.State.Phase);
+        _countedPhase = _machine.State.Phase;
     }
 
-    private void AppendHistory(HealRecord record)
+    private void Note(ConnectionNote note)
     {
-        State.History.Add(record);
-        if (State.History.Count > HistoryLimit)
+        switch (note)
         {
-            State.History.RemoveRange(0, State.History.Count - HistoryLimit);
-        }
-    }
+            case ConnectionNote.ConnectionUp up:
+                ConnectionGrainLog.ConnectionUp(logger, Id, up.Endpoint, up.NsmgrAddress);
+                break;
+            case ConnectionNote.InitialRequestFailed failed:
+                ConnectionGrainLog.InitialRequestFailed(logger, Id, failed.Error);
+                break;
+            case ConnectionNote.HealStarted started:
+                ConnectionGrainLog.HealStarted(logger, started.IncidentId, Id, started.Trigger, started.Decision);
+                metrics.HealStarted(started.Trigger, started.Decision);
+                break;
+            case ConnectionNote.HealAttemptFailed failed:
+                ConnectionGrainLog.HealAttemptFailed(logger, failed.IncidentId, Id, failed.Decision, failed.Attempt, failed.Delay, failed.Error);
+                break;
+            case ConnectionNote.HealEscalated escalated:
+                ConnectionGrainLog.HealEscalated(logger, escalated.IncidentId, Id, escalated.Reason);
+                break;
+            case ConnectionNote.HealSwitched switched:
+                ConnectionGrainLog.HealSwitched(logger, switched.IncidentId, Id, switched.Decision, switched.Trigger);
+                break;
+            case ConnectionNote.HealEnded { Heal: var heal }:
+                metrics.HealEnded(heal);
+                if (heal.Outcome == HealOutcome.Healed)
+                {
+                    ConnectionGrainLog.HealSucceeded(logger, heal.IncidentId, Id, heal.Decision, heal.EndpointAfter ?? "", heal.Attempts, heal.Duration ?? TimeSpan.Zero);
+                }
+                else if (heal.Outcome == HealOutcome.Failed)
+                {
+                    ConnectionGrainLog.HealFailed(logger, heal.IncidentId, Id, heal.Detail ?? "");
+                }
 
-    private void ClearHealProgress()
-    {
-        State.CurrentHeal = null;
-        State.RejectedRestores = 0;
-        State.FirstRestoreRejectionAt = null;
-        State.OldConnectionClosed = false;
-        State.NextAttemptAt = null;
-        State.AttemptStartedAt = null;
-        State.AttemptSilo = null;
+                break;
+            case ConnectionNote.Refreshed refreshed:
+                metrics.Refreshed(refreshed.Succeeded);
+                if (refreshed.Error is { } error)
+                {
+                    ConnectionGrainLog.RefreshFailed(logger, Id, error);
+                }
+
+                break;
+            case ConnectionNote.ConnectionClosed:
+                ConnectionGrainLog.ConnectionClosed(logger, Id);
+                break;
+            case ConnectionNote.TriggerIgnored ignored:
+                ConnectionGrainLog.TriggerIgnored(logger, Id, ignored.Phase, ignored.Trigger);
+                break;
+            case ConnectionNote.StaleTrigger stale:
+                ConnectionGrainLog.StaleMonitorEvent(logger, Id, stale.Trigger, stale.Endpoint);
+                break;
+            case ConnectionNote.StaleDataPlaneVerdict stale:
+                ConnectionGrainLog.StaleDataPlaneVerdict(logger, Id, stale.Verdict, stale.Endpoint);
+                break;
+            case ConnectionNote.AdmissionUnreachable unreachable:
+                ConnectionGrainLog.AdmissionUnreachable(logger, unreachable.IncidentId, Id, unreachable.Error);
+                break;
+            case ConnectionNote.PausedTrigger paused:
+                ConnectionGrainLog.PausedTrigger(logger, Id, paused.Trigger);
+                break;
+            case ConnectionNote.AttemptElsewhere elsewhere:
+                ConnectionGrainLog.AttemptElsewhere(logger, Id, elsewhere.StartedAt);
+                break;
+            case ConnectionNote.WriteFailed failed:
+                ConnectionGrainLog.BookkeepingFailed(logger, Id, failed.What, failed.Error);
+                break;
+            default:
+                throw new InvalidOperationException($"no log or metric for {note.GetType().Name}");
+        }
     }
 }

@@ -54,8 +54,8 @@ internal static partial class ConnectionGrainLog
     public static partial void TriggerIgnored(ILogger logger, string connectionId, ConnectionPhase phase, HealTrigger trigger);
 
     [LoggerMessage(EventId = 1013, EventName = "StaleMonitorEvent", Level = LogLevel.Debug,
-        Message = "Connection {ConnectionId} ignores a {Kind} event about endpoint {Endpoint} it no longer uses")]
-    public static partial void StaleMonitorEvent(ILogger logger, string connectionId, MonitorEventKind kind, string endpoint);
+        Message = "Connection {ConnectionId} ignores {Trigger} about endpoint {Endpoint}: it no longer uses that connection")]
+    public static partial void StaleMonitorEvent(ILogger logger, string connectionId, HealTrigger trigger, string endpoint);
 
     [LoggerMessage(EventId = 1015, EventName = "StaleDataPlaneVerdict", Level = LogLevel.Debug,
         Message = "Connection {ConnectionId} ignores a data plane {Verdict} about endpoint {Endpoint}: a heal already replaced that connection")]

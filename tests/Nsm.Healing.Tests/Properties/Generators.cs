@@ -1,5 +1,6 @@
 using CsCheck;
 using Nsm.Healing.Decisions;
+using Nsm.Healing.Tests.Machine;
 
 namespace Nsm.Healing.Tests.Properties;
 
@@ -35,29 +36,33 @@ internal static class Generators
             DataPlaneVerdictLifetime = TimeSpan.FromSeconds(verdictSeconds),
         }.Validate();
 
-    /// <summary>Every event the model knows, weighted so ticks and time dominate and heals run to completion.</summary>
-    public static readonly Gen<ModelEvent> AnyEvent = EventOf(
-        (3, ModelEventKind.MonitorDown), (2, ModelEventKind.MonitorDeleted), (1, ModelEventKind.RefreshRequested),
-        (3, ModelEventKind.StreamLost), (3, ModelEventKind.StreamBack),
-        (3, ModelEventKind.LivenessUp), (3, ModelEventKind.LivenessDown),
-        (3, ModelEventKind.NsmgrAnswers), (3, ModelEventKind.NsmgrRejects), (3, ModelEventKind.NsmgrUnreachable), (2, ModelEventKind.NsmgrTimesOut),
-        (1, ModelEventKind.Close), (12, ModelEventKind.Tick), (2, ModelEventKind.OperatorHeal),
-        (2, ModelEventKind.Pause), (2, ModelEventKind.Resume), (10, ModelEventKind.Advance));
+    /// <summary>Every input a connection can get, weighted so ticks and time dominate and heals run to completion.</summary>
+    public static readonly Gen<Step> AnyStep = StepOf(
+        (3, StepKind.MonitorDown), (2, StepKind.MonitorDeleted), (1, StepKind.RefreshRequested), (1, StepKind.MissingAtNsmgr),
+        (3, StepKind.StreamLost), (3, StepKind.StreamBack),
+        (3, StepKind.LivenessUp), (3, StepKind.LivenessDown),
+        (3, StepKind.NsmgrAnswers), (3, StepKind.NsmgrRejects), (3, StepKind.NsmgrUnreachable), (2, StepKind.NsmgrTimesOut),
+        (3, StepKind.StorageWorks), (1, StepKind.StorageFails), (1, StepKind.StorageConflicts),
+        (2, StepKind.AdmissionBusy), (2, StepKind.AdmissionFree), (2, StepKind.AdmissionGrants), (2, StepKind.StandingPermit),
+        (1, StepKind.Close), (1, StepKind.CloseDuringNextCall), (1, StepKind.RequestAgain), (12, StepKind.Tick), (2, StepKind.OperatorHeal),
+        (2, StepKind.Pause), (2, StepKind.Resume), (1, StepKind.BackstopTick), (10, StepKind.Advance));
 
-    /// <summary>Control plane trouble only: stream loss and return, an unreachable or slow NSMgr; the data plane is
-    /// reported Up or not at all.</summary>
-    public static readonly Gen<ModelEvent> ControlPlaneEvent = EventOf(
-        (4, ModelEventKind.StreamLost), (3, ModelEventKind.StreamBack), (3, ModelEventKind.LivenessUp),
-        (3, ModelEventKind.NsmgrAnswers), (4, ModelEventKind.NsmgrUnreachable), (3, ModelEventKind.NsmgrTimesOut),
-        (1, ModelEventKind.RefreshRequested), (1, ModelEventKind.Close), (12, ModelEventKind.Tick), (2, ModelEventKind.OperatorHeal),
-        (2, ModelEventKind.Pause), (2, ModelEventKind.Resume), (10, ModelEventKind.Advance));
+    /// <summary>Control plane trouble only: stream loss and return, an unreachable or slow NSMgr, storage and admission
+    /// trouble; the data plane is reported Up or not at all.</summary>
+    public static readonly Gen<Step> ControlPlaneStep = StepOf(
+        (4, StepKind.StreamLost), (3, StepKind.StreamBack), (3, StepKind.LivenessUp), (1, StepKind.MissingAtNsmgr),
+        (3, StepKind.NsmgrAnswers), (4, StepKind.NsmgrUnreachable), (3, StepKind.NsmgrTimesOut),
+        (3, StepKind.StorageWorks), (1, StepKind.StorageFails), (1, StepKind.StorageConflicts),
+        (2, StepKind.AdmissionBusy), (2, StepKind.AdmissionFree), (2, StepKind.AdmissionGrants), (2, StepKind.StandingPermit),
+        (1, StepKind.RefreshRequested), (1, StepKind.Close), (1, StepKind.CloseDuringNextCall), (12, StepKind.Tick), (2, StepKind.OperatorHeal),
+        (2, StepKind.Pause), (2, StepKind.Resume), (1, StepKind.BackstopTick), (10, StepKind.Advance));
 
-    public static Gen<(HealPolicy Policy, ModelEvent[] Events)> Scenario(Gen<ModelEvent> events) =>
-        Gen.Select(Policy, events.Array[0, 80]);
+    public static Gen<(HealPolicy Policy, Step[] Steps)> Scenario(Gen<Step> steps) =>
+        Gen.Select(Policy, steps.Array[0, 80]);
 
-    private static Gen<ModelEvent> EventOf(params (int Weight, ModelEventKind Kind)[] kinds) =>
+    private static Gen<Step> StepOf(params (int Weight, StepKind Kind)[] kinds) =>
         from kind in Gen.Frequency(kinds)
         from millis in Gen.Frequency((3, Gen.Int[0, 1_000]), (2, Gen.Int[0, 60_000]), (1, Gen.Int[0, 900_000]))
         from fraction in Gen.Double[0.0, 0.999_999]
-        select new ModelEvent(kind, millis, fraction);
+        select new Step(kind, millis, fraction);
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Nsm.Api;
-using Nsm.Healing.Grains;
+using Nsm.Healing.Connections;
 using Orleans.Serialization;
 
 namespace Nsm.Healing.Tests.Storage;

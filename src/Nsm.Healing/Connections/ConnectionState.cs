@@ -1,6 +1,6 @@
 using Nsm.Api;
 
-namespace Nsm.Healing.Grains;
+namespace Nsm.Healing.Connections;
 
 /// <summary>
 /// What a connection grain persists: everything needed to carry on healing on another silo after this one dies.
@@ -38,7 +38,7 @@ public sealed class ConnectionState
 
     /// <summary>
     /// When the NSMgr call of a heal attempt began, until the attempt ends. Written before the call: a claim that
-    /// another activation of this connection must wait out (see ConnectionGrain.ClaimAttempt).
+    /// another activation of this connection must wait out (see HealAttempt).
     /// </summary>
     [Id(13)] public DateTimeOffset? AttemptStartedAt { get; set; }
 
@@ -54,4 +54,12 @@ public sealed class ConnectionState
 
     /// <summary>A fresh copy of the current Connection on every get.</summary>
     public Connection? Connection => LastGoodRequest?.Connection;
+
+    /// <summary>A copy that shares nothing mutable with this one: what a write stores, and what a failed write rolls back to.</summary>
+    public ConnectionState Copy()
+    {
+        var copy = (ConnectionState)MemberwiseClone();
+        copy.History = [.. History];
+        return copy;
+    }
 }

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Nsm.Api;
 using Nsm.Healing.Serialization;
 
-namespace Nsm.Healing.Grains;
+namespace Nsm.Healing.Connections;
 
 /// <summary>
 /// A request kept as its protobuf bytes. An idle connection spends its life holding its last good request, and the

@@ -1,0 +1,130 @@
+using Nsm.Api;
+
+namespace Nsm.Healing.Connections;
+
+/// <summary>
+/// What <see cref="ConnectionMachine"/> asks its shell to carry out, in order. An effect that <see cref="FeedsBack"/>
+/// ends its batch: its outcome is the machine's next input.
+/// </summary>
+public abstract record ConnectionEffect
+{
+    private ConnectionEffect() { }
+
+    /// <summary>Whether carrying it out yields an input for the machine (and so ends the batch).</summary>
+    public virtual bool FeedsBack => false;
+
+    /// <summary>One NSMgr Request; cancelled by the NSC's Close. Outcome: RequestAnswered or CallFailed.</summary>
+    public sealed record SendRequest(RequestPurpose Purpose, string NsmgrAddress, NetworkServiceRequest Request, TimeSpan Timeout) : ConnectionEffect
+    {
+        public override bool FeedsBack => true;
+    }
+
+    /// <summary>One NSMgr Close. Outcome (except for <see cref="ClosePurpose.Compensate"/>): CloseAnswered or CallFailed.</summary>
+    public sealed record SendClose(ClosePurpose Purpose, string NsmgrAddress, Connection Connection, TimeSpan Timeout) : ConnectionEffect
+    {
+        public override bool FeedsBack => Purpose != ClosePurpose.Compensate;
+    }
+
+    /// <summary>Writes <paramref name="State"/>. Outcome: StorageWritten or StorageFailed.</summary>
+    public sealed record Persist(ConnectionState State) : ConnectionEffect
+    {
+        public override bool FeedsBack => true;
+    }
+
+    /// <summary>Takes this silo's standing permit for the NSMgr, if it has one. Outcome: StandingPermitTaken.</summary>
+    public sealed record TakeStandingPermit(string NsmgrAddress) : ConnectionEffect
+    {
+        public override bool FeedsBack => true;
+    }
+
+    /// <summary>Asks the NSMgr's admission for a permit. Outcome: AdmissionAnswered or AdmissionUnreachable.</summary>
+    public sealed record AskAdmission(string NsmgrAddress) : ConnectionEffect
+    {
+        public override bool FeedsBack => true;
+    }
+
+    /// <summary>Feeds <paramref name="Input"/> back at once: a step that follows a write.</summary>
+    public sealed record Continue(ConnectionInput Input) : ConnectionEffect
+    {
+        public override bool FeedsBack => true;
+    }
+
+    /// <summary>Arms the one wakeup timer (replacing any other) to fire at <paramref name="At"/>.</summary>
+    public sealed record ScheduleWakeup(DateTimeOffset At) : ConnectionEffect;
+
+    public sealed record StopWakeup : ConnectionEffect;
+
+    /// <summary>Has the heal-backstop reminder registered; <paramref name="Alongside"/>: without waiting for it.</summary>
+    public sealed record EnsureBackstop(bool Alongside) : ConnectionEffect;
+
+    public sealed record DropBackstop : ConnectionEffect;
+
+    /// <summary>Hands a permit (or a place in the admission's queue) back, the one way <paramref name="Reason"/> calls for.</summary>
+    public sealed record ReturnPermit(string NsmgrAddress, string Holder, PermitReturn Reason) : ConnectionEffect;
+
+    /// <summary>A standing permit was used: have another on hand for the next heal.</summary>
+    public sealed record ReplenishStandingPermit(string NsmgrAddress) : ConnectionEffect;
+
+    public sealed record EnsureMonitored(string NsmgrAddress) : ConnectionEffect;
+
+    public sealed record StopMonitoring(string NsmgrAddress) : ConnectionEffect;
+
+    /// <summary>Tells watchers (and the phase metric) the state as it is now.</summary>
+    public sealed record Publish : ConnectionEffect;
+
+    /// <summary>Ends every watch: the connection is closed.</summary>
+    public sealed record EndWatches : ConnectionEffect;
+
+    /// <summary>The caller's call succeeded (answered with the state as it is now).</summary>
+    public sealed record Answer : ConnectionEffect;
+
+    /// <summary>The caller's call failed with <paramref name="Error"/>; nothing of it stays behind.</summary>
+    public sealed record Fail(Exception Error) : ConnectionEffect;
+
+    /// <summary>Another activation owns the connection now: this one deactivates.</summary>
+    public sealed record StandDown(string Reason) : ConnectionEffect;
+
+    /// <summary>Something worth a log line or a metric.</summary>
+    public sealed record Observe(ConnectionNote Note) : ConnectionEffect;
+}
+
+/// <summary>Why a Request is sent.</summary>
+public enum RequestPurpose
+{
+    /// <summary>The NSC's first Request.</summary>
+    Initial,
+
+    /// <summary>A keep-alive: not a heal.</summary>
+    Refresh,
+
+    Heal,
+}
+
+/// <summary>Why a Close is sent.</summary>
+public enum ClosePurpose
+{
+    /// <summary>The NSC closes the connection.</summary>
+    Final,
+
+    /// <summary>Close before reselect: the old endpoint must not keep a duplicate.</summary>
+    BeforeReselect,
+
+    /// <summary>Undoes a Request the NSMgr may have taken that is not kept (unstored, or failed mid-way).</summary>
+    Compensate,
+}
+
+/// <summary>How a permit goes back to the NSMgr's admission: one way per reason.</summary>
+public enum PermitReturn
+{
+    /// <summary>The NSMgr answered the heal (success or rejection): the budget may grow.</summary>
+    Served,
+
+    /// <summary>The NSMgr did not answer (down, overloaded): the budget shrinks.</summary>
+    FailedAtNsmgr,
+
+    /// <summary>Never used for a call (or a place in the queue no longer needed): as if never taken.</summary>
+    Unused,
+
+    /// <summary>The NSC's Close stopped the heal: says nothing about the NSMgr, as if never taken.</summary>
+    CancelledByClose,
+}

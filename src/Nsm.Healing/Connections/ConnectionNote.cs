@@ -1,0 +1,42 @@
+namespace Nsm.Healing.Connections;
+
+/// <summary>What the machine reports for logs and metrics; the shell turns each into its log event or metric.</summary>
+public abstract record ConnectionNote
+{
+    private ConnectionNote() { }
+
+    public sealed record ConnectionUp(string Endpoint, string NsmgrAddress) : ConnectionNote;
+
+    public sealed record InitialRequestFailed(string Error) : ConnectionNote;
+
+    public sealed record HealStarted(string IncidentId, HealTrigger Trigger, HealDecision Decision) : ConnectionNote;
+
+    public sealed record HealAttemptFailed(string IncidentId, HealDecision Decision, int Attempt, TimeSpan Delay, string Error) : ConnectionNote;
+
+    public sealed record HealEscalated(string IncidentId, string Reason) : ConnectionNote;
+
+    public sealed record HealSwitched(string IncidentId, HealDecision Decision, HealTrigger Trigger) : ConnectionNote;
+
+    /// <summary>A heal ended (healed, failed or cancelled): its record, for the log and the heal metrics.</summary>
+    public sealed record HealEnded(HealRecord Heal) : ConnectionNote;
+
+    public sealed record Refreshed(bool Succeeded, string? Error) : ConnectionNote;
+
+    public sealed record ConnectionClosed : ConnectionNote;
+
+    public sealed record TriggerIgnored(ConnectionPhase Phase, HealTrigger Trigger) : ConnectionNote;
+
+    /// <summary>A trigger about a connection already replaced.</summary>
+    public sealed record StaleTrigger(HealTrigger Trigger, string Endpoint) : ConnectionNote;
+
+    public sealed record StaleDataPlaneVerdict(DataPlaneVerdict Verdict, string Endpoint) : ConnectionNote;
+
+    public sealed record AdmissionUnreachable(string IncidentId, string Error) : ConnectionNote;
+
+    public sealed record PausedTrigger(HealTrigger Trigger) : ConnectionNote;
+
+    public sealed record AttemptElsewhere(DateTimeOffset StartedAt) : ConnectionNote;
+
+    /// <summary>A write that failed; <paramref name="What"/> says what was lost and how it is repaired.</summary>
+    public sealed record WriteFailed(string What, string Error) : ConnectionNote;
+}

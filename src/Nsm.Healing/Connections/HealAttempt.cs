@@ -1,0 +1,247 @@
+using Nsm.Api;
+using Nsm.Healing.Decisions;
+using Nsm.Healing.Requests;
+
+namespace Nsm.Healing.Connections;
+
+/// <summary>
+/// One heal attempt, and every permit it takes: a standing permit or the admission's, then the claim, the Close before a
+/// reselect, the Request, and the permit handed back, once, the one way its reason calls for. Between attempts it keeps
+/// only the heal's place in the admission's queue or the permit the admission granted from there.
+/// </summary>
+public sealed class HealAttempt(string connectionId)
+{
+    private enum Stage { Idle, TakingStandingPermit, AskingAdmission, Claiming, ClosingOld, Requesting }
+
+    private sealed record Permit(string Holder, bool Standing);
+
+    private Stage _stage;
+    private Permit? _permit;
+    private DateTimeOffset? _nextAttemptBeforeClaim;
+    private NetworkServiceRequest? _sent;
+
+    /// <summary>An attempt is under way: the outcome of the effect it asked for comes to it.</summary>
+    public bool InProgress => _stage != Stage.Idle;
+
+    /// <summary>The heal waits in the admission's queue (or holds the permit it was granted from there).</summary>
+    public bool QueuedAtAdmission { get; private set; }
+
+    /// <summary>The permit held now (for the property tests' conservation check).</summary>
+    public string? PermitHolder => _permit?.Holder;
+
+    /// <summary>Starts an attempt that is due and not claimed elsewhere.</summary>
+    public void Begin(ConnectionState state, IConnectionEnvironment env, EffectBatch effects)
+    {
+        if (_permit is not null)
+        {
+            Claim(state, env, effects);
+            return;
+        }
+
+        _stage = Stage.TakingStandingPermit;
+        effects.Add(new ConnectionEffect.TakeStandingPermit(state.NsmgrAddress!));
+    }
+
+    /// <summary>The admission granted this heal a permit from its queue; the next attempt uses it.</summary>
+    public void Admitted()
+    {
+        _permit ??= new Permit(connectionId, Standing: false);
+        QueuedAtAdmission = false;
+    }
+
+    /// <summary>
+    /// The heal ends (or stops) between attempts: the permit it holds, or its place in the queue, goes back.
+    /// </summary>
+    public void Abandon(string address, PermitReturn reason, EffectBatch effects)
+    {
+        if (_permit is { } permit)
+        {
+            Return(address, permit, reason, effects);
+        }
+        else if (QueuedAtAdmission)
+        {
+            effects.Add(new ConnectionEffect.ReturnPermit(address, connectionId, reason));
+        }
+
+        QueuedAtAdmission = false;
+    }
+
+    /// <summary>Takes the outcome of the effect this attempt asked for.</summary>
+    /// <returns>How the attempt ended, or null while it goes on (its next effect is in <paramref name="effects"/>).</returns>
+    public AttemptEnd? Handle(ConnectionInput outcome, ConnectionState state, IConnectionEnvironment env, EffectBatch effects)
+    {
+        var address = state.NsmgrAddress!;
+        switch (_stage, outcome)
+        {
+            case (Stage.TakingStandingPermit, ConnectionInput.StandingPermitTaken { Holder: { } holder }):
+                if (QueuedAtAdmission)
+                {
+                    // The place this heal held in the admission's queue, or the permit granted from there, is not needed.
+                    effects.Add(new ConnectionEffect.ReturnPermit(address, connectionId, PermitReturn.Unused));
+                    QueuedAtAdmission = false;
+                }
+
+                _permit = new Permit(holder, Standing: true);
+                Claim(state, env, effects);
+                return null;
+            case (Stage.TakingStandingPermit, ConnectionInput.StandingPermitTaken):
+                _stage = Stage.AskingAdmission;
+                effects.Add(new ConnectionEffect.AskAdmission(address));
+                return null;
+            case (Stage.AskingAdmission, ConnectionInput.AdmissionAnswered { Admitted: true }):
+                _permit = new Permit(connectionId, Standing: false);
+                QueuedAtAdmission = false;
+                Claim(state, env, effects);
+                return null;
+            case (Stage.AskingAdmission, ConnectionInput.AdmissionAnswered refused):
+                // Storm control: the admission tells us when a permit is ours; asking again later is the backstop.
+                QueuedAtAdmission = true;
+                _stage = Stage.Idle;
+                return new AttemptEnd.NotAdmitted(refused.RetryAfter, null);
+            case (Stage.AskingAdmission, ConnectionInput.AdmissionUnreachable unreachable):
+                // It may have queued us before its answer was lost: the place is given back with the heal.
+                QueuedAtAdmission = true;
+                _stage = Stage.Idle;
+                return new AttemptEnd.NotAdmitted(null, unreachable.Error);
+            case (Stage.Claiming, ConnectionInput.StorageWritten):
+                CloseOldOrRequest(state, effects);
+                return null;
+            case (Stage.Claiming, ConnectionInput.StorageFailed failed):
+                state.AttemptStartedAt = null;
+                state.AttemptSilo = null;
+                state.NextAttemptAt = _nextAttemptBeforeClaim;
+                End(address, PermitReturn.Unused, effects);
+                return new AttemptEnd.ClaimFailed(failed.Error, failed.Conflict);
+            case (Stage.ClosingOld, ConnectionInput.CloseAnswered):
+                state.OldConnectionClosed = true;
+                SendRequest(state, effects);
+                return null;
+            case (Stage.Requesting, ConnectionInput.RequestAnswered answered):
+                var sent = _sent!;
+                End(address, PermitReturn.Served, effects);
+                return new AttemptEnd.Healed(sent, answered.Answer);
+            case (Stage.ClosingOld, ConnectionInput.CallFailed { CancelledByClose: false } refused) when AnsweredByNsmgr(refused):
+                state.OldConnectionClosed = true;
+                SendRequest(state, effects);
+                return null;
+            case (Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed { CancelledByClose: true }):
+                End(address, PermitReturn.CancelledByClose, effects);
+                return new AttemptEnd.CancelledByClose();
+            case (Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed failed):
+                End(address, AnsweredByNsmgr(failed) ? PermitReturn.Served : PermitReturn.FailedAtNsmgr, effects);
+                return new AttemptEnd.Failed(failed.Error, failed.StatusCode);
+            default:
+                throw new InvalidOperationException($"heal attempt at stage {_stage} cannot take {outcome.GetType().Name}");
+        }
+    }
+
+    /// <summary>
+    /// Stores that an attempt starts, before any NSMgr call. The write is a fence: of two activations, the one holding an
+    /// older version fails it and stands down instead of healing the connection a second time; and the stored start
+    /// tells a later activation to wait the attempt out (<see cref="ElsewhereUntil"/>). Stored with it: when the heal
+    /// may resume should this silo die mid-call.
+    /// </summary>
+    private void Claim(ConnectionState state, IConnectionEnvironment env, EffectBatch effects)
+    {
+        _stage = Stage.Claiming;
+        _nextAttemptBeforeClaim = state.NextAttemptAt;
+        state.AttemptStartedAt = env.Now;
+        state.AttemptSilo = env.LocalSilo;
+        state.NextAttemptAt = env.Now + Lease(state.Policy);
+        effects.Persist(state);
+    }
+
+    /// <summary>
+    /// Close before reselect, once per reselect: the old endpoint must not keep a duplicate of this connection. A Close
+    /// the NSMgr did not answer fails the attempt (a Request sent once it is back would leave the old NSE holding the
+    /// connection); one it answered with an error is done: there is nothing left there to close.
+    /// </summary>
+    private void CloseOldOrRequest(ConnectionState state, EffectBatch effects)
+    {
+        if (state.CurrentHeal!.Decision == HealDecision.Reselect && !state.OldConnectionClosed)
+        {
+            _stage = Stage.ClosingOld;
+            effects.Add(new ConnectionEffect.SendClose(
+                ClosePurpose.BeforeReselect, state.NsmgrAddress!, HealRequests.ForClose(state.Connection!), state.Policy.RequestTimeout));
+            return;
+        }
+
+        SendRequest(state, effects);
+    }
+
+    private void SendRequest(ConnectionState state, EffectBatch effects)
+    {
+        _stage = Stage.Requesting;
+        var lastGood = state.LastGoodRequest!;
+        _sent = state.CurrentHeal!.Decision == HealDecision.Restore ? HealRequests.Restore(lastGood) : HealRequests.Reselect(lastGood);
+        effects.Add(new ConnectionEffect.SendRequest(RequestPurpose.Heal, state.NsmgrAddress!, _sent, state.Policy.RequestTimeout));
+    }
+
+    /// <summary>The NSMgr answered the call, if with an error; as opposed to not at all (down, overloaded).</summary>
+    private static bool AnsweredByNsmgr(ConnectionInput.CallFailed failed) =>
+        failed.Error is NsmRequestFailedException && !NsmgrFailure.IsUnreachable(failed.StatusCode);
+
+    private void End(string address, PermitReturn reason, EffectBatch effects)
+    {
+        var permit = _permit!;
+        _permit = null;
+        _stage = Stage.Idle;
+        _sent = null;
+        Return(address, permit, reason, effects);
+        if (reason != PermitReturn.Unused)
+        {
+            // Only the NSMgr call spends a permit: have a standing one on hand for the next heal.
+            effects.Add(new ConnectionEffect.ReplenishStandingPermit(address));
+        }
+    }
+
+    private void Return(string address, Permit permit, PermitReturn reason, EffectBatch effects)
+    {
+        _permit = null;
+        effects.Add(new ConnectionEffect.ReturnPermit(address, permit.Holder, reason));
+    }
+
+    /// <summary>
+    /// An attempt stored as started that is not this activation's own and may still be in flight: started by a
+    /// duplicate activation, or by a silo killed mid-call. Until the longest an attempt can take has passed (a Close and
+    /// a Request, each bounded by the request timeout), the NSMgr may still be serving it.
+    /// </summary>
+    /// <returns>When it is safe to attempt again; null when no such attempt is stored.</returns>
+    public static DateTimeOffset? ElsewhereUntil(ConnectionState state, IConnectionEnvironment env)
+    {
+        var until = state.AttemptStartedAt + Lease(state.Policy);
+        return until > env.Now && ClaimantMayBeAlive(state, env) ? until : null;
+    }
+
+    /// <summary>
+    /// When the heal's next attempt is due. Healing always has one due; should none be stored, it is due now rather than
+    /// never. A claim stored by a silo now gone is over: its attempt is due now, not at the end of its lease.
+    /// </summary>
+    public static DateTimeOffset NextDue(ConnectionState state, IConnectionEnvironment env) =>
+        state.AttemptStartedAt is not null && !ClaimantMayBeAlive(state, env) ? env.Now : state.NextAttemptAt ?? env.Now;
+
+    private static bool ClaimantMayBeAlive(ConnectionState state, IConnectionEnvironment env) =>
+        state.AttemptSilo is not { } silo || env.SiloMayBeAlive(silo);
+
+    // Beyond the longest an attempt can take, for clocks of different silos.
+    private static TimeSpan Lease(HealPolicy policy) => 2 * policy.RequestTimeout + TimeSpan.FromSeconds(1);
+}
+
+/// <summary>How a heal attempt ended.</summary>
+public abstract record AttemptEnd
+{
+    private AttemptEnd() { }
+
+    public sealed record Healed(NetworkServiceRequest Sent, Connection Answer) : AttemptEnd;
+
+    public sealed record Failed(Exception Error, string StatusCode) : AttemptEnd;
+
+    public sealed record CancelledByClose : AttemptEnd;
+
+    /// <summary>No permit yet: asked again after <paramref name="RetryAfter"/> (or a backoff step when the admission
+    /// was unreachable with <paramref name="Unreachable"/>), or sooner when the admission says so.</summary>
+    public sealed record NotAdmitted(TimeSpan? RetryAfter, string? Unreachable) : AttemptEnd;
+
+    /// <summary>The claim could not be stored: no attempt without its claim.</summary>
+    public sealed record ClaimFailed(Exception Error, bool Conflict) : AttemptEnd;
+}

@@ -1,0 +1,19 @@
+namespace Nsm.Healing.Connections;
+
+/// <summary>The few questions <see cref="ConnectionMachine"/> asks of the world, answered without I/O.</summary>
+public interface IConnectionEnvironment
+{
+    DateTimeOffset Now { get; }
+
+    /// <summary>The silo this activation runs on, as stored with an attempt's claim.</summary>
+    string LocalSilo { get; }
+
+    /// <summary>A uniform draw from [0, 1) for backoff jitter.</summary>
+    double NextJitter();
+
+    /// <summary>
+    /// False once the cluster has declared <paramref name="silo"/> dead: its kernel closed its sockets, so the NSMgr saw
+    /// its calls end. Only a silo still a member (a duplicate activation's) may still be mid-call.
+    /// </summary>
+    bool SiloMayBeAlive(string silo);
+}

@@ -1,0 +1,21 @@
+using Nsm.Healing.Connections;
+
+namespace Nsm.Healing.Tests.Machine;
+
+/// <summary>A clock the test moves, a fixed jitter draw, and a cluster whose dead silos the test names.</summary>
+internal sealed class FakeEnvironment : IConnectionEnvironment
+{
+    public static readonly DateTimeOffset Start = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    public DateTimeOffset Now { get; set; } = Start;
+
+    public string LocalSilo { get; set; } = "S127.0.0.1:11111:1";
+
+    public double Jitter { get; set; } = 0.5;
+
+    public HashSet<string> DeadSilos { get; } = [];
+
+    public double NextJitter() => Jitter;
+
+    public bool SiloMayBeAlive(string silo) => !DeadSilos.Contains(silo);
+}
