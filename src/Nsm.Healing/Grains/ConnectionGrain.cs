@@ -48,6 +48,8 @@ public sealed class ConnectionGrain(
     private readonly CloseSignal _close = new();
     private readonly WatcherSet _watchers = new();
     private ConnectionMachine _machine = null!;
+    // What readers see: the state as of the machine's last Publish, never one a write under way may still refuse.
+    private ConnectionState _shown = null!;
     private IGrainTimer? _wakeup;
     private IGrainReminder? _backstop;
     private Task _backstopRegistration = Task.CompletedTask;
@@ -70,6 +72,7 @@ public sealed class ConnectionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _machine = new ConnectionMachine(Id, state.State, this);
+        _shown = _machine.State.Copy();
         CountPhase();
         // Resuming after a failover or a deactivation: pick up where the stored state left off.
         await Feed(new Input.Activated());
@@ -124,7 +127,7 @@ public sealed class ConnectionGrain(
     async IAsyncEnumerable<ConnectionSnapshot> IConnectionGrain.Watch([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var updates = _watchers.Subscribe(Snapshot());
-        if (_machine.State.Phase == ConnectionPhase.Closed)
+        if (_shown.Phase == ConnectionPhase.Closed)
         {
             _watchers.CompleteAll();
         }
@@ -466,7 +469,7 @@ public sealed class ConnectionGrain(
 
     private ConnectionSnapshot Snapshot()
     {
-        var current = _machine.State;
+        var current = _shown;
         return new ConnectionSnapshot
         {
             ConnectionId = Id,
@@ -485,6 +488,7 @@ public sealed class ConnectionGrain(
     /// <summary>Tells watchers (and the phase metric) about a change.</summary>
     private void PublishSnapshot()
     {
+        _shown = _machine.State.Copy();
         CountPhase();
         if (!_watchers.IsEmpty)
         {
@@ -495,8 +499,8 @@ public sealed class ConnectionGrain(
 
     private void CountPhase()
     {
-        metrics.PhaseChanged(_countedPhase, _machine.State.Phase);
-        _countedPhase = _machine.State.Phase;
+        metrics.PhaseChanged(_countedPhase, _shown.Phase);
+        _countedPhase = _shown.Phase;
     }
 
     private void Note(ConnectionNote note)

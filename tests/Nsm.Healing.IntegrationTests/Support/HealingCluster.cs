@@ -30,14 +30,19 @@ public sealed class HealingCluster : IAsyncDisposable
     }
 
     /// <param name="processWideStorage">State that survives an in-process silo kill (see <see cref="ProcessWideGrainStorage"/>).</param>
+    /// <param name="faultyStorage">Storage that fails or holds writes on demand (see <see cref="FaultyGrainStorage"/>).</param>
     public static async Task<HealingCluster> StartAsync(
         int silos = 2, TimeProvider? grainTime = null, bool processWideStorage = false,
-        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null)
+        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null, bool faultyStorage = false)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
         {
-            if (processWideStorage)
+            if (faultyStorage)
+            {
+                silo.Services.AddGrainStorage(HealingStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<FaultyGrainStorage>(services));
+            }
+            else if (processWideStorage)
             {
                 silo.Services.AddGrainStorage(HealingStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<ProcessWideGrainStorage>(services));
             }

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Nsm.Healing.IntegrationTests.Support;
+
+/// <summary>
+/// A one-silo cluster whose storage fails or holds writes on demand (<see cref="FaultyGrainStorage"/>), and whose heal
+/// admission starts at a budget of one with no standing permits, so a test sees every permit a heal takes.
+/// </summary>
+public sealed class FaultClusterFixture : IAsyncLifetime
+{
+    public HealingCluster Cluster { get; private set; } = null!;
+
+    public FaultyGrainStorage Storage => (FaultyGrainStorage)Cluster.Cluster.Silos[0].ServiceProvider
+        .GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(Nsm.Healing.Grains.HealingStorage.Name);
+
+    public async Task InitializeAsync() => Cluster = await HealingCluster.StartAsync(silos: 1, faultyStorage: true, monitor: options =>
+    {
+        HealingCluster.TestMonitorOptions(options);
+        options.AdmissionInitialBudget = 1;
+        options.AdmissionSiloReserve = false;
+    });
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class FaultClusterCollection : ICollectionFixture<FaultClusterFixture>
+{
+    public const string Name = "healing cluster with faulty storage";
+}
