@@ -295,7 +295,7 @@ public sealed class ConnectionGrain(
                 DeactivateOnIdle();
                 break;
             case Observe observe:
-                Note(observe.Note);
+                ConnectionGrainLog.Report(logger, metrics, Id, observe.Note);
                 break;
             case Answer or Fail:
                 break;
@@ -501,77 +501,5 @@ public sealed class ConnectionGrain(
     {
         metrics.PhaseChanged(_countedPhase, _shown.Phase);
         _countedPhase = _shown.Phase;
-    }
-
-    private void Note(ConnectionNote note)
-    {
-        switch (note)
-        {
-            case ConnectionNote.ConnectionUp up:
-                ConnectionGrainLog.ConnectionUp(logger, Id, up.Endpoint, up.NsmgrAddress);
-                break;
-            case ConnectionNote.InitialRequestFailed failed:
-                ConnectionGrainLog.InitialRequestFailed(logger, Id, failed.Error);
-                break;
-            case ConnectionNote.HealStarted started:
-                ConnectionGrainLog.HealStarted(logger, started.IncidentId, Id, started.Trigger, started.Decision);
-                metrics.HealStarted(started.Trigger, started.Decision);
-                break;
-            case ConnectionNote.HealAttemptFailed failed:
-                ConnectionGrainLog.HealAttemptFailed(logger, failed.IncidentId, Id, failed.Decision, failed.Attempt, failed.Delay, failed.Error);
-                break;
-            case ConnectionNote.HealEscalated escalated:
-                ConnectionGrainLog.HealEscalated(logger, escalated.IncidentId, Id, escalated.Reason);
-                break;
-            case ConnectionNote.HealSwitched switched:
-                ConnectionGrainLog.HealSwitched(logger, switched.IncidentId, Id, switched.Decision, switched.Trigger);
-                break;
-            case ConnectionNote.HealEnded { Heal: var heal }:
-                metrics.HealEnded(heal);
-                if (heal.Outcome == HealOutcome.Healed)
-                {
-                    ConnectionGrainLog.HealSucceeded(logger, heal.IncidentId, Id, heal.Decision, heal.EndpointAfter ?? "", heal.Attempts, heal.Duration ?? TimeSpan.Zero);
-                }
-                else if (heal.Outcome == HealOutcome.Failed)
-                {
-                    ConnectionGrainLog.HealFailed(logger, heal.IncidentId, Id, heal.Detail ?? "");
-                }
-
-                break;
-            case ConnectionNote.Refreshed refreshed:
-                metrics.Refreshed(refreshed.Succeeded);
-                if (refreshed.Error is { } error)
-                {
-                    ConnectionGrainLog.RefreshFailed(logger, Id, error);
-                }
-
-                break;
-            case ConnectionNote.ConnectionClosed:
-                ConnectionGrainLog.ConnectionClosed(logger, Id);
-                break;
-            case ConnectionNote.TriggerIgnored ignored:
-                ConnectionGrainLog.TriggerIgnored(logger, Id, ignored.Phase, ignored.Trigger);
-                break;
-            case ConnectionNote.StaleTrigger stale:
-                ConnectionGrainLog.StaleMonitorEvent(logger, Id, stale.Trigger, stale.Endpoint);
-                break;
-            case ConnectionNote.StaleDataPlaneVerdict stale:
-                ConnectionGrainLog.StaleDataPlaneVerdict(logger, Id, stale.Verdict, stale.Endpoint);
-                break;
-            case ConnectionNote.AdmissionUnreachable unreachable:
-                ConnectionGrainLog.AdmissionUnreachable(logger, unreachable.IncidentId, Id, unreachable.Error);
-                break;
-            case ConnectionNote.PausedTrigger paused:
-                ConnectionGrainLog.PausedTrigger(logger, Id, paused.Trigger);
-                break;
-            case ConnectionNote.AttemptElsewhere elsewhere:
-                ConnectionGrainLog.AttemptElsewhere(logger, Id, elsewhere.StartedAt);
-                break;
-            case ConnectionNote.WriteFailed failed:
-                ConnectionGrainLog.BookkeepingFailed(logger, Id, failed.What, failed.Error);
-                break;
-            default:
-                throw new InvalidOperationException($"no log or metric for {note.GetType().Name}");
-        }
     }
 }

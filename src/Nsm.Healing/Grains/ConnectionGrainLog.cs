@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Nsm.Healing.Connections;
+using Nsm.Healing.Telemetry;
 
 namespace Nsm.Healing.Grains;
 
@@ -80,4 +82,77 @@ internal static partial class ConnectionGrainLog
     [LoggerMessage(EventId = 1019, EventName = "HealAttemptElsewhere", Level = LogLevel.Information,
         Message = "Connection {ConnectionId}: an attempt started at {StartedAt:o} by another activation may still be in flight; waiting it out")]
     public static partial void AttemptElsewhere(ILogger logger, string connectionId, DateTimeOffset startedAt);
+
+    /// <summary>The log event (and metric) for what the connection machine observed.</summary>
+    public static void Report(ILogger logger, HealingMetrics metrics, string connectionId, ConnectionNote note)
+    {
+        switch (note)
+        {
+            case ConnectionNote.ConnectionUp up:
+                ConnectionUp(logger, connectionId, up.Endpoint, up.NsmgrAddress);
+                break;
+            case ConnectionNote.InitialRequestFailed failed:
+                InitialRequestFailed(logger, connectionId, failed.Error);
+                break;
+            case ConnectionNote.HealStarted started:
+                HealStarted(logger, started.IncidentId, connectionId, started.Trigger, started.Decision);
+                metrics.HealStarted(started.Trigger, started.Decision);
+                break;
+            case ConnectionNote.HealAttemptFailed failed:
+                HealAttemptFailed(logger, failed.IncidentId, connectionId, failed.Decision, failed.Attempt, failed.Delay, failed.Error);
+                break;
+            case ConnectionNote.HealEscalated escalated:
+                HealEscalated(logger, escalated.IncidentId, connectionId, escalated.Reason);
+                break;
+            case ConnectionNote.HealSwitched switched:
+                HealSwitched(logger, switched.IncidentId, connectionId, switched.Decision, switched.Trigger);
+                break;
+            case ConnectionNote.HealEnded { Heal: var heal }:
+                metrics.HealEnded(heal);
+                if (heal.Outcome == HealOutcome.Healed)
+                {
+                    HealSucceeded(logger, heal.IncidentId, connectionId, heal.Decision, heal.EndpointAfter ?? "", heal.Attempts, heal.Duration ?? TimeSpan.Zero);
+                }
+                else if (heal.Outcome == HealOutcome.Failed)
+                {
+                    HealFailed(logger, heal.IncidentId, connectionId, heal.Detail ?? "");
+                }
+
+                break;
+            case ConnectionNote.Refreshed refreshed:
+                metrics.Refreshed(refreshed.Succeeded);
+                if (refreshed.Error is { } error)
+                {
+                    RefreshFailed(logger, connectionId, error);
+                }
+
+                break;
+            case ConnectionNote.ConnectionClosed:
+                ConnectionClosed(logger, connectionId);
+                break;
+            case ConnectionNote.TriggerIgnored ignored:
+                TriggerIgnored(logger, connectionId, ignored.Phase, ignored.Trigger);
+                break;
+            case ConnectionNote.StaleTrigger stale:
+                StaleMonitorEvent(logger, connectionId, stale.Trigger, stale.Endpoint);
+                break;
+            case ConnectionNote.StaleDataPlaneVerdict stale:
+                StaleDataPlaneVerdict(logger, connectionId, stale.Verdict, stale.Endpoint);
+                break;
+            case ConnectionNote.AdmissionUnreachable unreachable:
+                AdmissionUnreachable(logger, unreachable.IncidentId, connectionId, unreachable.Error);
+                break;
+            case ConnectionNote.PausedTrigger paused:
+                PausedTrigger(logger, connectionId, paused.Trigger);
+                break;
+            case ConnectionNote.AttemptElsewhere elsewhere:
+                AttemptElsewhere(logger, connectionId, elsewhere.StartedAt);
+                break;
+            case ConnectionNote.WriteFailed failed:
+                BookkeepingFailed(logger, connectionId, failed.What, failed.Error);
+                break;
+            default:
+                throw new InvalidOperationException($"no log or metric for {note.GetType().Name}");
+        }
+    }
 }

@@ -48,6 +48,9 @@ internal sealed class MachineRunner
 
     public StorageBehaviour Storage { get; set; }
 
+    /// <summary>Outcomes for the next writes, one each, before <see cref="Storage"/> applies again.</summary>
+    public Queue<StorageBehaviour> WriteOutcomes { get; set; } = new();
+
     /// <summary>Whether the admission has a free permit; when not, heals queue.</summary>
     public bool AdmissionFree { get; set; } = true;
 
@@ -295,7 +298,7 @@ internal sealed class MachineRunner
 
     private ConnectionInput Write(ConnectionState state)
     {
-        switch (Storage)
+        switch (WriteOutcomes.TryDequeue(out var next) ? next : Storage)
         {
             case StorageBehaviour.Works:
                 Stored = state.Copy();
