@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Nsm.Healing.Client.Tls;
+using Nsm.Healing.Cluster.Tls;
 using Orleans.Configuration;
 
 namespace Nsm.Healing.Client;
@@ -38,8 +38,7 @@ public static class ClusterTlsClientBuilderExtensions
 
         client.Services.AddOptions<ClientConnectionOptions>().Configure<ILoggerFactory>((connections, logging) =>
         {
-            var tls = new TlsConnectionMiddleware(credentials, TlsConnectionRole.ToGateway, logging.CreateLogger<TlsConnectionMiddleware>());
-            connections.ConfigureConnection(connection => connection.UseMiddleware(tls));
+            connections.ConfigureConnection(connection => connection.UseClusterTls(credentials, TlsConnectionRole.ToGateway, logging));
         });
         return client;
     }

@@ -1,4 +1,4 @@
-namespace Nsm.Healing.Client.Tls;
+namespace Nsm.Healing.Cluster.Tls;
 
 /// <summary>
 /// TLS on the cluster's own traffic: silo to silo, and clients (NSCs, nsm-heal) to the silos' gateways. Silos and clients

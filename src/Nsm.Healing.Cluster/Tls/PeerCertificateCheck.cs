@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Nsm.Healing.Client.Tls;
+namespace Nsm.Healing.Cluster.Tls;
 
 /// <summary>Decides whether the other end of a cluster connection is a trusted peer, and if not, says why in words.</summary>
 internal static class PeerCertificateCheck

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Nsm.Healing.Client;
+namespace Nsm.Healing.Cluster;
 
 /// <summary>Takes secrets out of text that goes to a log, a console or an error message.</summary>
 public static partial class SecretRedaction

@@ -1,4 +1,4 @@
-namespace Nsm.Healing.Client.Tls;
+namespace Nsm.Healing.Cluster.Tls;
 
 /// <summary>TLS settings a process cannot start with; <see cref="Problems"/> names each key and what is wrong (never a password).</summary>
 public sealed class InvalidClusterTlsException(IReadOnlyList<string> problems)
