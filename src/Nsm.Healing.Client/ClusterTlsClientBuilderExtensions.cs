@@ -6,6 +6,7 @@ using Orleans.Configuration;
 
 namespace Nsm.Healing.Client;
 
+/// <summary>TLS from an NSC (or any cluster client) to the healing cluster's gateways.</summary>
 public static class ClusterTlsClientBuilderExtensions
 {
     /// <summary>

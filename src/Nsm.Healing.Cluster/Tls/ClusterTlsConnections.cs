@@ -17,7 +17,10 @@ public static class ClusterTlsConnections
     /// <summary>The logger category of <c>TlsHandshakeFailed</c>; a client that keeps its logs off can still listen to it.</summary>
     public const string LogCategory = "Nsm.Healing.Cluster.Tls.ClusterTls";
 
+    /// <param name="credentials">This process's certificate and the authorities it trusts.</param>
     /// <param name="connection">The Orleans connection builder of one role (silo port, gateway port, outbound).</param>
+    /// <param name="role">Which connection this is: decides the TLS side and whether the peer must present a certificate.</param>
+    /// <param name="logging">Where refused handshakes are logged.</param>
     public static void UseClusterTls(this IConnectionBuilder connection, ClusterTlsCredentials credentials, TlsConnectionRole role, ILoggerFactory logging)
     {
         ArgumentNullException.ThrowIfNull(connection);

@@ -6,6 +6,7 @@ namespace Nsm.Healing.Cluster.Tls;
 /// </summary>
 public sealed class ClusterTlsOptions
 {
+    /// <summary>The configuration section silos and clients read.</summary>
     public const string Section = "Nsm:Cluster:Tls";
 
     /// <summary>Off: the cluster's traffic is plain TCP. Every silo and client of a cluster must agree.</summary>

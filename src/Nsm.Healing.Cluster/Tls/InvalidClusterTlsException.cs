@@ -4,5 +4,6 @@ namespace Nsm.Healing.Cluster.Tls;
 public sealed class InvalidClusterTlsException(IReadOnlyList<string> problems)
     : Exception("invalid cluster TLS configuration: " + string.Join("; ", problems))
 {
+    /// <summary>One line per problem, each naming its configuration key.</summary>
     public IReadOnlyList<string> Problems { get; } = problems;
 }
