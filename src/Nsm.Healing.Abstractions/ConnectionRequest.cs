@@ -14,5 +14,6 @@ public sealed record ConnectionRequest
 
     /// <summary>The NSC's name for path segment 0 when the request has no path yet.</summary>
     [Id(2)] public string ClientName { get; init; } = "nsc";
+    /// <summary>How this connection heals: retry delays, limits, what an unknown data plane means.</summary>
     [Id(3)] public HealPolicy Policy { get; init; } = HealPolicy.Default;
 }

@@ -6,19 +6,24 @@ namespace Nsm.Healing;
 [GenerateSerializer, Immutable, Alias("nsm.ConnectionSnapshot")]
 public sealed record ConnectionSnapshot
 {
+    /// <summary>The connection id: the NSC's path segment id, and the grain's key.</summary>
     [Id(0)] public required string ConnectionId { get; init; }
+    /// <summary>Where the connection stands: requesting, up, healing, paused, closed or failed.</summary>
     [Id(1)] public ConnectionPhase Phase { get; init; }
 
     /// <summary>Why the connection is in this phase, e.g. the failure reason when <see cref="ConnectionPhase.Failed"/>.</summary>
     [Id(2)] public string? Reason { get; init; }
+    /// <summary>The NSMgr this connection is requested through, in canonical form.</summary>
     [Id(3)] public string? NsmgrAddress { get; init; }
 
     /// <summary>The Connection as the NSMgr last returned it; after a reselect it carries the new endpoint and IPs.</summary>
     [Id(4)] public Connection? Connection { get; init; }
+    /// <summary>What is known of the data plane: the NSC's last liveness verdict, or unknown once it is stale.</summary>
     [Id(5)] public DataPlaneVerdict DataPlane { get; init; }
 
     /// <summary>The heal in progress, if any.</summary>
     [Id(6)] public HealRecord? CurrentHeal { get; init; }
+    /// <summary>When the next heal attempt is due, while healing.</summary>
     [Id(7)] public DateTimeOffset? NextAttemptAt { get; init; }
 
     /// <summary>Finished heals, oldest first, bounded.</summary>
@@ -27,6 +32,8 @@ public sealed record ConnectionSnapshot
     /// <summary>When the path tokens are next refreshed, while Up.</summary>
     [Id(9)] public DateTimeOffset? NextRefreshAt { get; init; }
 
+    /// <summary>The heal in progress, else the last finished one; null when the connection never healed.</summary>
     public HealRecord? LastHeal => CurrentHeal ?? (History.Count > 0 ? History[^1] : null);
+    /// <summary>The network service endpoint the connection reaches now.</summary>
     public string? Endpoint => Connection?.NetworkServiceEndpointName;
 }

@@ -19,6 +19,7 @@ public interface IConnectionGrain : IGrainWithStringKey
     [Alias("Close")]
     Task Close();
 
+    /// <summary>What the grain holds now: phase, connection, heal in progress and history. Never makes an NSMgr call.</summary>
     [Alias("GetState")]
     Task<ConnectionSnapshot> GetState();
 
@@ -41,6 +42,7 @@ public interface IConnectionGrain : IGrainWithStringKey
     [Alias("Pause")]
     Task Pause(string reason);
 
+    /// <summary>Operator: act on triggers again; a trigger that arrived while paused is acted on now.</summary>
     [Alias("Resume")]
     Task Resume();
 }

@@ -7,6 +7,7 @@ namespace Nsm.Healing;
 [GenerateSerializer, Alias("nsm.NsmRequestFailedException")]
 public sealed class NsmRequestFailedException : Exception
 {
+    /// <summary>An NSMgr failure with its gRPC status code name and a message naming the NSMgr.</summary>
     public NsmRequestFailedException(string statusCode, string message) : base(message) => StatusCode = statusCode;
 
     /// <summary>The gRPC status code name, e.g. "NotFound", "Unavailable", "DeadlineExceeded".</summary>

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Nsm.Healing.Client.Tls;
+using Nsm.Healing.Cluster.Tls;
 using Orleans.Configuration;
 
 namespace Nsm.Healing.Client;
 
+/// <summary>TLS from an NSC (or any cluster client) to the healing cluster's gateways.</summary>
 public static class ClusterTlsClientBuilderExtensions
 {
     /// <summary>
@@ -38,8 +39,7 @@ public static class ClusterTlsClientBuilderExtensions
 
         client.Services.AddOptions<ClientConnectionOptions>().Configure<ILoggerFactory>((connections, logging) =>
         {
-            var tls = new TlsConnectionMiddleware(credentials, TlsConnectionRole.ToGateway, logging.CreateLogger<TlsConnectionMiddleware>());
-            connections.ConfigureConnection(connection => connection.UseMiddleware(tls));
+            connections.ConfigureConnection(connection => connection.UseClusterTls(credentials, TlsConnectionRole.ToGateway, logging));
         });
         return client;
     }

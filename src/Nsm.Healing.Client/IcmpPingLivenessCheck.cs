@@ -21,12 +21,14 @@ public sealed class IcmpPingLivenessCheck : ILivenessCheck
 
     private readonly IcmpPingLivenessCheckOptions _options;
 
+    /// <summary>A check with these options, validated now.</summary>
     public IcmpPingLivenessCheck(IcmpPingLivenessCheckOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Validate();
     }
 
+    /// <inheritdoc/>
     public async Task<LivenessResult> CheckAsync(Connection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);

@@ -30,6 +30,7 @@ public sealed class LivenessReporter : IAsyncDisposable
     private DataPlaneVerdict _reported;
     private DateTimeOffset _reportedAt;
 
+    /// <summary>A reporter for one connection; <see cref="Start"/> begins checking.</summary>
     public LivenessReporter(
         NsmHealingClient client,
         string connectionId,
@@ -52,6 +53,7 @@ public sealed class LivenessReporter : IAsyncDisposable
         _logger = logger;
     }
 
+    /// <summary>The connection whose data plane this reporter checks.</summary>
     public string ConnectionId { get; }
 
     /// <summary>Completes when the reporter has stopped: disposed, or the connection closed.</summary>

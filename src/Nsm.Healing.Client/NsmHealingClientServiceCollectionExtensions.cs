@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Nsm.Healing.Client;
 
+/// <summary>Dependency injection for NSCs that use the healing cluster.</summary>
 public static class NsmHealingClientServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="NsmHealingClient"/> over the <see cref="IGrainFactory"/> that <c>UseOrleansClient</c> registers.</summary>

@@ -30,6 +30,7 @@ public sealed class SimulatorLivenessCheck : ILivenessCheck
         _dataPlaneUrl = new Uri(controlUrl.AbsoluteUri.TrimEnd('/') + "/dataplane/");
     }
 
+    /// <inheritdoc/>
     public async Task<LivenessResult> CheckAsync(Connection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);

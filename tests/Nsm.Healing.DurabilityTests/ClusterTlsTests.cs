@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Nsm.Healing.Client.Tls;
+using Nsm.Healing.Cluster.Tls;
 using Nsm.Healing.DurabilityTests.Support;
 using Nsm.Healing.LocalProcesses;
 using Xunit.Abstractions;

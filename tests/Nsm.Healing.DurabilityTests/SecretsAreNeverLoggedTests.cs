@@ -2,7 +2,7 @@ using System.Net.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Nsm.Healing.Client;
-using Nsm.Healing.Client.Tls;
+using Nsm.Healing.Cluster.Tls;
 using Nsm.Healing.DurabilityTests.Support;
 using Nsm.Healing.LocalProcesses;
 using Nsm.Healing.Testing.Tls;

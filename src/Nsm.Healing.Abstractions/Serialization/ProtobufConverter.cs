@@ -10,9 +10,12 @@ namespace Nsm.Healing.Serialization;
 public abstract class ProtobufConverter<T>(MessageParser<T> parser) : IConverter<T, ProtobufSurrogate>, IDeepCopier<T>
     where T : IMessage<T>, IDeepCloneable<T>
 {
+    /// <summary>Parses the stored or received bytes.</summary>
     public T ConvertFromSurrogate(in ProtobufSurrogate surrogate) => parser.ParseFrom(surrogate.Bytes);
 
+    /// <summary>The message's protobuf bytes.</summary>
     public ProtobufSurrogate ConvertToSurrogate(in T value) => new() { Bytes = value.ToByteArray() };
 
+    /// <summary>A protobuf clone, so a grain never shares a mutable message with its caller.</summary>
     public T? DeepCopy(T? input, CopyContext context) => input is null ? default : input.Clone();
 }

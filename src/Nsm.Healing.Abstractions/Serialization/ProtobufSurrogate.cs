@@ -7,5 +7,6 @@ namespace Nsm.Healing.Serialization;
 [GenerateSerializer, Immutable, Alias("nsm.ProtobufSurrogate")]
 public readonly struct ProtobufSurrogate
 {
+    /// <summary>The message in protobuf wire form.</summary>
     [Id(0)] public byte[] Bytes { get; init; }
 }

@@ -1,4 +1,4 @@
-using Nsm.Healing.Client.Tls;
+using Nsm.Healing.Cluster.Tls;
 
 namespace Nsm.Healing.Cli.Cluster;
 

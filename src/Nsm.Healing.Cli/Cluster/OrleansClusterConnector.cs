@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nsm.Healing.Client;
-using Nsm.Healing.Client.Tls;
+using Nsm.Healing.Cluster.Tls;
 using Orleans.Configuration;
 
 namespace Nsm.Healing.Cli.Cluster;

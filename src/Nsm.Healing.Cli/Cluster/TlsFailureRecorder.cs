@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Nsm.Healing.Client.Tls;
+using Nsm.Healing.Cluster.Tls;
 
 namespace Nsm.Healing.Cli.Cluster;
 
@@ -15,7 +15,7 @@ internal sealed class TlsFailureRecorder : ILoggerProvider
     public string? Last => _last;
 
     public ILogger CreateLogger(string categoryName) =>
-        categoryName == typeof(TlsConnectionMiddleware).FullName ? new Recorder(this) : NullLogger.Instance;
+        categoryName == ClusterTlsConnections.LogCategory ? new Recorder(this) : NullLogger.Instance;
 
     public void Dispose()
     {

@@ -2,8 +2,8 @@ using System.IO;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Nsm.Healing.Client;
-using Nsm.Healing.Client.Tls;
+using Nsm.Healing.Cluster;
+using Nsm.Healing.Cluster.Tls;
 using StackExchange.Redis;
 
 namespace Nsm.Healing.Silo.Configuration;

@@ -1,4 +1,4 @@
-using Nsm.Healing.Client.Tls;
+using Nsm.Healing.Cluster.Tls;
 using Nsm.Healing.Silo.Configuration;
 using Orleans.Configuration;
 
@@ -26,13 +26,10 @@ public static class ClusterTlsSiloBuilderExtensions
 
         silo.Services.AddOptions<SiloConnectionOptions>().Configure<ILoggerFactory>((connections, logging) =>
         {
-            var logger = logging.CreateLogger<TlsConnectionMiddleware>();
-            var siloPort = new TlsConnectionMiddleware(credentials, TlsConnectionRole.SiloPort, logger);
-            var toSilo = new TlsConnectionMiddleware(credentials, TlsConnectionRole.ToSilo, logger);
-            var gatewayPort = new TlsConnectionMiddleware(credentials, TlsConnectionRole.GatewayPort(credentials.RequireClientCertificate), logger);
-            connections.ConfigureSiloInboundConnection(connection => connection.UseMiddleware(siloPort));
-            connections.ConfigureSiloOutboundConnection(connection => connection.UseMiddleware(toSilo));
-            connections.ConfigureGatewayInboundConnection(connection => connection.UseMiddleware(gatewayPort));
+            connections.ConfigureSiloInboundConnection(connection => connection.UseClusterTls(credentials, TlsConnectionRole.SiloPort, logging));
+            connections.ConfigureSiloOutboundConnection(connection => connection.UseClusterTls(credentials, TlsConnectionRole.ToSilo, logging));
+            connections.ConfigureGatewayInboundConnection(connection =>
+                connection.UseClusterTls(credentials, TlsConnectionRole.GatewayPort(credentials.RequireClientCertificate), logging));
         });
         return silo;
     }

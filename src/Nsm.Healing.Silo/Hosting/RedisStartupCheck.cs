@@ -1,4 +1,4 @@
-using Nsm.Healing.Client;
+using Nsm.Healing.Cluster;
 using Nsm.Healing.Silo.Logging;
 using StackExchange.Redis;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nsm.Healing.Client;
-using Nsm.Healing.Client.Tls;
+using Nsm.Healing.Cluster.Tls;
 using Nsm.Healing.LocalProcesses;
 using Nsm.Healing.Testing.Tls;
 

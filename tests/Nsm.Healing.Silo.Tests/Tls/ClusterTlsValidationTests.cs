@@ -1,4 +1,4 @@
-using Nsm.Healing.Client.Tls;
+using Nsm.Healing.Cluster.Tls;
 using Nsm.Healing.Silo.Configuration;
 using Nsm.Healing.Silo.Tests.Configuration;
 using Nsm.Healing.Testing.Tls;

@@ -1,4 +1,4 @@
-using Nsm.Healing.Client;
+using Nsm.Healing.Cluster;
 
 namespace Nsm.Healing.Silo.Tests.Tls;
 

@@ -1,4 +1,4 @@
-namespace Nsm.Healing.Client.Tls;
+namespace Nsm.Healing.Cluster.Tls;
 
 /// <summary>
 /// TLS on the cluster's own traffic: silo to silo, and clients (NSCs, nsm-heal) to the silos' gateways. Silos and clients
@@ -6,6 +6,7 @@ namespace Nsm.Healing.Client.Tls;
 /// </summary>
 public sealed class ClusterTlsOptions
 {
+    /// <summary>The configuration section silos and clients read.</summary>
     public const string Section = "Nsm:Cluster:Tls";
 
     /// <summary>Off: the cluster's traffic is plain TCP. Every silo and client of a cluster must agree.</summary>

@@ -1,4 +1,4 @@
-namespace Nsm.Healing.Client.Tls;
+namespace Nsm.Healing.Cluster.Tls;
 
 /// <summary>Which end of which cluster connection TLS runs on: decides who authenticates as server and what is asked of the peer.</summary>
 /// <param name="Name">Names the connection in logs and errors.</param>

@@ -1,10 +1,11 @@
 using System.Text.RegularExpressions;
 
-namespace Nsm.Healing.Client;
+namespace Nsm.Healing.Cluster;
 
 /// <summary>Takes secrets out of text that goes to a log, a console or an error message.</summary>
 public static partial class SecretRedaction
 {
+    /// <summary>What stands where a secret was.</summary>
     public const string Mask = "***";
 
     /// <summary>

@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Nsm.Healing.Client.Tls;
+namespace Nsm.Healing.Cluster.Tls;
 
 /// <summary>Decides whether the other end of a cluster connection is a trusted peer, and if not, says why in words.</summary>
 internal static class PeerCertificateCheck
@@ -10,6 +10,9 @@ internal static class PeerCertificateCheck
     private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
+    /// <param name="certificate">What the peer presented, if anything.</param>
+    /// <param name="errors">What the platform found wrong with it (chain, name).</param>
+    /// <param name="credentials">The authorities trusted and the target host.</param>
     /// <param name="peerIsServer">True when this process connected (the peer is a silo); false when the peer connected to us.</param>
     /// <param name="certificateRequired">Whether a peer without a certificate is refused.</param>
     /// <returns>Null when the peer is trusted; otherwise the reason it is not.</returns>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Nsm.Healing.Client.Tls;
+namespace Nsm.Healing.Cluster.Tls;
 
 /// <summary>Log events of TLS on cluster connections. Event names are stable: alert on them.</summary>
 internal static partial class ClusterTlsLog

@@ -4,7 +4,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Nsm.Healing.Client.Tls;
+namespace Nsm.Healing.Cluster.Tls;
 
 /// <summary>
 /// <see cref="ClusterTlsOptions"/> with its files read: this process's certificate (with its chain) and the authorities
@@ -26,10 +26,13 @@ public sealed class ClusterTlsCredentials
     /// <summary>The authorities peers' certificates must chain to; null trusts the system store.</summary>
     public X509Certificate2Collection? TrustedAuthorities { get; }
 
+    /// <summary>Silo only: gateway clients must present a trusted certificate.</summary>
     public bool RequireClientCertificate { get; }
 
+    /// <summary>The name a silo's certificate must carry; null when not checked.</summary>
     public string? TargetHost { get; }
 
+    /// <param name="options">The settings as configured.</param>
     /// <param name="section">The configuration section the options came from, named in every problem.</param>
     /// <param name="certificateRequired">A silo must have a certificate; a client only when the gateway asks for one.</param>
     /// <returns>The credentials, or null and every problem found (never a password).</returns>
