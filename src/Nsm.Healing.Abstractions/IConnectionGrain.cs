@@ -19,6 +19,10 @@ public interface IConnectionGrain : IGrainWithStringKey
     [Alias("Close")]
     Task Close();
 
+    /// <summary>Like <see cref="Close"/>, recording that an operator closed it rather than the NSC.</summary>
+    [Alias("CloseByOperator")]
+    Task CloseByOperator();
+
     [Alias("GetState")]
     Task<ConnectionSnapshot> GetState();
 
@@ -36,6 +40,10 @@ public interface IConnectionGrain : IGrainWithStringKey
     /// <summary>Operator: heal now (restore, or reselect when the data plane is known down), resetting the backoff.</summary>
     [Alias("HealNow")]
     Task HealNow();
+
+    /// <summary>Operator: reselect now (a new endpoint, the old connection closed first), resetting the backoff.</summary>
+    [Alias("ReselectNow")]
+    Task ReselectNow();
 
     /// <summary>Operator: stop acting on triggers until resumed.</summary>
     [Alias("Pause")]

@@ -32,10 +32,12 @@ public sealed class CliApplication
             RequestCommand.Create(verb),
             CloseCommand.Create(verb),
         };
-        foreach (var option in cluster.All)
+        // Without this, a mistyped verb would also be reported as "Required command was not provided".
+        _root.SetAction(async (_, _) =>
         {
-            _root.Options.Add(option);
-        }
+            await environment.Error.WriteLineAsync("nsm-heal: name a verb. Run 'nsm-heal --help' for usage.");
+            return ExitCodes.Usage;
+        });
     }
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellation = default)

@@ -13,7 +13,7 @@ public static class CloseCommand
         {
             var connectionId = call.Parse.GetRequiredValue(id);
             await call.ExistingAsync(connectionId);
-            await call.Connection(connectionId).Close().WaitAsync(call.Cancellation);
+            await call.Connection(connectionId).CloseByOperator().WaitAsync(call.Cancellation);
             var snapshot = await call.Connection(connectionId).GetState().WaitAsync(call.Cancellation);
             if (call.Json)
             {

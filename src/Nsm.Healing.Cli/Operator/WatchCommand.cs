@@ -14,19 +14,12 @@ public static class WatchCommand
     public static Command Create(OperatorVerb verb)
     {
         var id = ConnectionIdArgument.CreateOptional("The connection to follow; without it, every connection is polled");
-        var interval = new Option<TimeSpan>("--interval")
+        var interval = new Option<TimeSpan?>("--interval")
         {
             Description = "Without an id: time between polls [default 1s]",
+            HelpName = "duration",
             CustomParser = result => DurationParser.Parse(result, "--interval"),
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(1),
         };
-        interval.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<TimeSpan>() <= TimeSpan.Zero)
-            {
-                result.AddError("--interval must be positive");
-            }
-        });
         var command = new Command("watch", "Print a connection's changes as they happen, or every connection's") { id, interval };
         return verb.Bind(command, async call =>
         {
@@ -34,7 +27,7 @@ public static class WatchCommand
             {
                 return call.Parse.GetValue(id) is { } connectionId
                     ? await FollowAsync(call, connectionId)
-                    : await PollAllAsync(call, call.Parse.GetValue(interval));
+                    : await PollAllAsync(call, call.Parse.GetValue(interval) ?? TimeSpan.FromSeconds(1));
             }
             catch (OperationCanceledException) when (call.Cancellation.IsCancellationRequested)
             {

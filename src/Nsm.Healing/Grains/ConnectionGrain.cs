@@ -81,6 +81,8 @@ public sealed partial class ConnectionGrain(
     async Task<ConnectionSnapshot> IConnectionGrain.Request(ConnectionRequest request)
     {
         var prepared = InitialRequestValidator.Prepare(Id, request);
+        // Every grain key and metric tag derived from the address uses its one canonical spelling.
+        request = request with { NsmgrAddress = NsmgrAddress.Canonicalize(request.NsmgrAddress) };
         return await Exclusive(async () =>
         {
             if (IsOpen(State.Phase))
@@ -126,7 +128,7 @@ public sealed partial class ConnectionGrain(
     async Task<ConnectionSnapshot> IConnectionGrain.Adopt(AdoptRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        NsmgrAddress.Parse(request.NsmgrAddress);
+        request = request with { NsmgrAddress = NsmgrAddress.Canonicalize(request.NsmgrAddress) };
         (request.Policy ?? throw new ArgumentException("policy: must not be null", nameof(request))).Validate();
         var connection = request.Connection ?? throw new ArgumentException("connection: must not be null", nameof(request));
         InitialRequestValidator.RequireConnectionId(Id, connection.Id);
@@ -162,7 +164,11 @@ public sealed partial class ConnectionGrain(
         });
     }
 
-    async Task IConnectionGrain.Close()
+    Task IConnectionGrain.Close() => CloseFor("closed by the NSC");
+
+    Task IConnectionGrain.CloseByOperator() => CloseFor("closed by an operator");
+
+    private async Task CloseFor(string reason)
     {
         // Close wins: stop the Request in flight now rather than after its timeout.
         _closeRequested = true;
@@ -194,7 +200,7 @@ public sealed partial class ConnectionGrain(
             }
 
             State.Phase = ConnectionPhase.Closed;
-            State.Reason = "closed by the NSC";
+            State.Reason = reason;
             ClearHealProgress();
             State.RefreshDueAt = null;
             State.TriggerWhilePaused = null;
@@ -263,6 +269,8 @@ public sealed partial class ConnectionGrain(
 
     // While healing, the decider answers Operator with the heal's decision, which attempts now: the backoff resets.
     async Task IConnectionGrain.HealNow() => await HandleTrigger(HealTrigger.Operator);
+
+    async Task IConnectionGrain.ReselectNow() => await HandleTrigger(HealTrigger.OperatorReselect);
 
     async Task IConnectionGrain.Pause(string reason) => await Exclusive(async () =>
     {
