@@ -50,7 +50,12 @@ public sealed class CliApplication
                 await _environment.Error.WriteLineAsync($"nsm-heal: {error.Message}");
             }
 
-            await _environment.Error.WriteLineAsync("Run 'nsm-heal --help' for usage.");
+            // A bad value's message names the option and the rule; an unknown word needs a pointer to what exists.
+            if (parse.UnmatchedTokens.Count > 0)
+            {
+                await _environment.Error.WriteLineAsync("Run 'nsm-heal --help' for usage.");
+            }
+
             return ExitCodes.Usage;
         }
 

@@ -41,8 +41,8 @@ public sealed class RequestCommandTests(CliClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData("--first-retry-delay", "0s", "FirstRetryDelay")]
-    [InlineData("--max-attempts", "-1", "MaxAttempts")]
+    [InlineData("--first-retry-delay", "0s", "--first-retry-delay must be more than 0")]
+    [InlineData("--max-attempts", "-1", "--max-attempts must be 0 (no limit) or positive")]
     [InlineData("--heal-deadline", "soon", "--heal-deadline must be a duration")]
     [InlineData("--label", "novalue", "--label must be key=value")]
     [InlineData("--mechanism", "A/B/C", "--mechanism must be TYPE or CLS/TYPE")]
@@ -65,7 +65,7 @@ public sealed class RequestCommandTests(CliClusterFixture fixture)
         var exit = await run.RunAsync("request", "--nsmgr", "ftp://nowhere", "--network-service", "ns-1");
 
         Assert.Equal(ExitCodes.Usage, exit);
-        Assert.Contains("NsmgrAddress", run.Error.ToString());
+        Assert.Contains("--nsmgr scheme 'ftp' is not supported", run.Error.ToString());
     }
 
     [Fact]

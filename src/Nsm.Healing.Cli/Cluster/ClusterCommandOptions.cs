@@ -166,8 +166,7 @@ public sealed class ClusterCommandOptions
             return null;
         }
 
-        var value = parse(text, name, problem => throw CliException.Usage(problem));
-        return value;
+        return parse(text, name, problem => throw CliException.Usage(problem));
     }
 
     private int[]? PortsFromVariable()
@@ -178,7 +177,7 @@ public sealed class ClusterCommandOptions
         }
 
         var ports = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => ParsePort(part, GatewayPortVariable, problem => throw CliException.Usage($"{problem}; write ports comma-separated")))
+            .Select(part => ParsePort(part, GatewayPortVariable, _ => throw CliException.Usage($"{GatewayPortVariable} must be ports between 1 and 65535, comma-separated (was '{text}')")))
             .ToArray();
         return ports.Length > 0 ? ports : null;
     }

@@ -27,8 +27,20 @@ public sealed class OperatorVerb(CliEnvironment environment, ClusterCommandOptio
             var target = cluster.Read(parse);
             var prepared = prepare(parse);
             await using var session = await environment.Connector.ConnectAsync(target, cancellation);
-            return await handler(new OperatorCall(parse, session.Grains, environment, parse.GetValue(cluster.Json), cancellation), prepared);
+            try
+            {
+                return await handler(new OperatorCall(parse, session.Grains, environment, parse.GetValue(cluster.Json), cancellation), prepared);
+            }
+            catch (Exception e) when (IsClusterLoss(e) && !cancellation.IsCancellationRequested)
+            {
+                // Orleans says this as a placement failure, a rejected message or a response timeout; the operator
+                // needs one sentence and the exit code that means "the cluster went away".
+                throw new CliException(ExitCodes.ClusterUnreachable, $"lost the {target.Describe()}: no silo answers any more", e);
+            }
         });
         return command;
     }
+
+    /// <summary>What reaches the CLI when the cluster stops answering mid-command: Orleans runtime failures, not the grains' own errors.</summary>
+    private static bool IsClusterLoss(Exception e) => e is OrleansException or TimeoutException;
 }
