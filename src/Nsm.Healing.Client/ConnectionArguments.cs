@@ -46,15 +46,9 @@ internal static class ConnectionArguments
 
     private static void ValidateNsmgrAddress(string address, string field, string name)
     {
-        try
-        {
-            NsmgrAddress.Parse(address);
-        }
-        catch (ArgumentException e)
-        {
-            // The silo parses with the same rules; failing here names the caller's field instead of the grain's.
-            throw new ArgumentException($"{field} must be http://host:port, https://host:port, tcp://host:port or unix:///path: {e.Message} (was '{address}')", name, e);
-        }
+        // The silo parses with the same rules; failing here names the caller's field instead of the grain's.
+        var valid = NsmgrAddress.TryParse(address, out _, out var problem);
+        Require(valid, $"{field} must be http://host:port, https://host:port, tcp://host:port or unix:///path: {problem}", name);
     }
 
     // Segment 0 is the NSC's own, and at the NSC hop the connection id is that segment's id (see nsm-wire.md, Path).

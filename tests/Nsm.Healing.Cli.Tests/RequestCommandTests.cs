@@ -30,6 +30,23 @@ public sealed class RequestCommandTests(CliClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Request_accepts_the_tcp_address_nsm_writes_and_list_finds_it_under_any_spelling()
+    {
+        var port = new Uri(fixture.Nsmgr).Port;
+        var id = $"request-tcp-{Guid.NewGuid():N}";
+        var request = fixture.Cli();
+
+        var exit = await request.RunAsync("request", "--nsmgr", $"tcp://127.0.0.1:{port}", "--network-service", "ns-1", "--id", id);
+
+        Assert.True(exit == ExitCodes.Ok, request.ToString());
+        Assert.Equal(fixture.Nsmgr, (await fixture.Client.GetGrain<IConnectionGrain>(id).GetState()).NsmgrAddress);
+        var list = fixture.Cli();
+        Assert.Equal(ExitCodes.Ok, await list.RunAsync("list", "--nsmgr", $"HTTP://127.0.0.1:{port}/"));
+        Assert.Contains(id, list.Output.ToString());
+        await fixture.Client.GetGrain<IConnectionGrain>(id).Close();
+    }
+
+    [Fact]
     public async Task Request_the_nsmgr_refuses_exits_1_with_its_status()
     {
         var run = fixture.Cli();
