@@ -26,7 +26,11 @@ public interface IConnectionGrain : IGrainWithStringKey
     [Alias("GetState")]
     Task<ConnectionSnapshot> GetState();
 
-    /// <summary>The current snapshot, then one per change (new Connection after a heal, phase changes), until the connection closes.</summary>
+    /// <summary>
+    /// The current snapshot, then one per change (new Connection after a heal, phase changes), until the connection
+    /// closes. When the silo holding the connection stops, the stream ends early on a snapshot that is not Closed:
+    /// the connection lives on elsewhere, so watch again.
+    /// </summary>
     [Alias("Watch")]
     IAsyncEnumerable<ConnectionSnapshot> Watch(CancellationToken cancellationToken = default);
 

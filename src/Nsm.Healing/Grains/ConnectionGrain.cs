@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Hosting;
@@ -224,7 +225,9 @@ public sealed partial class ConnectionGrain(
 
         try
         {
-            await foreach (var snapshot in updates.ReadAllAsync(cancellationToken))
+            // A watcher must not hold a stopping silo up (a pending read delays grain deactivation by seconds).
+            var siloStopping = ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+            await foreach (var snapshot in WatcherSet.ReadAsync(updates, siloStopping, cancellationToken))
             {
                 yield return snapshot;
             }
