@@ -26,4 +26,7 @@ public enum HealTrigger
 
     /// <summary>An operator asked to heal now.</summary>
     Operator = 7,
+
+    /// <summary>An operator asked to reselect now: pick a new endpoint whatever the data plane's state.</summary>
+    OperatorReselect = 8,
 }

@@ -19,11 +19,19 @@ public interface IConnectionGrain : IGrainWithStringKey
     [Alias("Close")]
     Task Close();
 
+    /// <summary>Like <see cref="Close"/>, recording that an operator closed it rather than the NSC.</summary>
+    [Alias("CloseByOperator")]
+    Task CloseByOperator();
+
     /// <summary>What the grain holds now: phase, connection, heal in progress and history. Never makes an NSMgr call.</summary>
     [Alias("GetState")]
     Task<ConnectionSnapshot> GetState();
 
-    /// <summary>The current snapshot, then one per change (new Connection after a heal, phase changes), until the connection closes.</summary>
+    /// <summary>
+    /// The current snapshot, then one per change (new Connection after a heal, phase changes), until the connection
+    /// closes. When the silo holding the connection stops, the stream ends early on a snapshot that is not Closed:
+    /// the connection lives on elsewhere, so watch again.
+    /// </summary>
     [Alias("Watch")]
     IAsyncEnumerable<ConnectionSnapshot> Watch(CancellationToken cancellationToken = default);
 
@@ -37,6 +45,10 @@ public interface IConnectionGrain : IGrainWithStringKey
     /// <summary>Operator: heal now (restore, or reselect when the data plane is known down), resetting the backoff.</summary>
     [Alias("HealNow")]
     Task HealNow();
+
+    /// <summary>Operator: reselect now (a new endpoint, the old connection closed first), resetting the backoff.</summary>
+    [Alias("ReselectNow")]
+    Task ReselectNow();
 
     /// <summary>Operator: stop acting on triggers until resumed.</summary>
     [Alias("Pause")]

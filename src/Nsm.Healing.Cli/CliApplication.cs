@@ -32,10 +32,12 @@ public sealed class CliApplication
             RequestCommand.Create(verb),
             CloseCommand.Create(verb),
         };
-        foreach (var option in cluster.All)
+        // Without this, a mistyped verb would also be reported as "Required command was not provided".
+        _root.SetAction(async (_, _) =>
         {
-            _root.Options.Add(option);
-        }
+            await environment.Error.WriteLineAsync("nsm-heal: name a verb. Run 'nsm-heal --help' for usage.");
+            return ExitCodes.Usage;
+        });
     }
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellation = default)
@@ -48,7 +50,12 @@ public sealed class CliApplication
                 await _environment.Error.WriteLineAsync($"nsm-heal: {error.Message}");
             }
 
-            await _environment.Error.WriteLineAsync("Run 'nsm-heal --help' for usage.");
+            // A bad value's message names the option and the rule; an unknown word needs a pointer to what exists.
+            if (parse.UnmatchedTokens.Count > 0)
+            {
+                await _environment.Error.WriteLineAsync("Run 'nsm-heal --help' for usage.");
+            }
+
             return ExitCodes.Usage;
         }
 

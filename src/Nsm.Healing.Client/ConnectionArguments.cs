@@ -9,8 +9,6 @@ namespace Nsm.Healing.Client;
 /// </summary>
 internal static class ConnectionArguments
 {
-    private static readonly string[] NsmgrSchemes = ["http", "https", "unix"];
-
     public static void ValidateId(string connectionId, [CallerArgumentExpression(nameof(connectionId))] string name = "")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionId, name);
@@ -48,8 +46,9 @@ internal static class ConnectionArguments
 
     private static void ValidateNsmgrAddress(string address, string field, string name)
     {
-        var valid = Uri.TryCreate(address, UriKind.Absolute, out var uri) && NsmgrSchemes.Contains(uri.Scheme);
-        Require(valid, $"{field} must be http://host:port, https://host:port or unix:///path (was '{address}')", name);
+        // The silo parses with the same rules; failing here names the caller's field instead of the grain's.
+        var valid = NsmgrAddress.TryParse(address, out _, out var problem);
+        Require(valid, $"{field} must be http://host:port, https://host:port, tcp://host:port or unix:///path: {problem}", name);
     }
 
     // Segment 0 is the NSC's own, and at the NSC hop the connection id is that segment's id (see nsm-wire.md, Path).

@@ -11,7 +11,7 @@ using Nsm.Healing.Silo.Telemetry;
 
 // The healing silo: one Orleans silo of the healing cluster, with health endpoints for Kubernetes, a status
 // endpoint and the Orleans dashboard for operators, and OTLP export of metrics and traces when configured.
-// Exit codes: 0 stopped (SIGTERM), 1 Redis unreachable at start-up, 2 invalid configuration.
+// Exit codes: 0 stopped (SIGTERM), 1 Redis unreachable at start-up, 2 invalid configuration, 3 a port is taken.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // Options: bound and checked before anything starts, so bad settings stop the silo with a message naming each key.
@@ -26,7 +26,24 @@ catch (InvalidSiloConfigurationException e)
     return 2;
 }
 
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(options.HttpPort));
+// Before Orleans and Kestrel bind: a port another process holds stops the silo here, naming the key.
+if (PortsInUse.Find(options) is { Count: > 0 } taken)
+{
+    Console.Error.WriteLine($"nsm-healing-silo: cannot start, a port is taken:{string.Concat(taken.Select(problem => $"\n  - {problem}"))}");
+    return 3;
+}
+
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    if (SiloListenAddresses.Http(options) is { } address)
+    {
+        kestrel.Listen(address, options.HttpPort);
+    }
+    else
+    {
+        kestrel.ListenAnyIP(options.HttpPort);
+    }
+});
 builder.Services.Configure<HostOptions>(host =>
 {
     // SIGTERM stops the host, and Orleans leaves the cluster gracefully within this time.

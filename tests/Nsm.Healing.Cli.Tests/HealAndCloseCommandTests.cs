@@ -22,6 +22,24 @@ public sealed class HealAndCloseCommandTests(CliClusterFixture fixture)
         Assert.Equal(HealDecision.Restore, heal.Decision);
         Assert.Equal(endpoint, state.Endpoint);
         Assert.Contains("heal history (1, oldest first):", run.Output.ToString());
+        Assert.Contains("restore (same endpoint): the data plane is Unknown, not known down; 'heal --reselect' picks a new endpoint", run.Output.ToString());
+    }
+
+    [Fact]
+    public async Task Heal_reselect_closes_the_old_connection_and_reselects_though_the_data_plane_is_not_known_down()
+    {
+        var id = await fixture.RequestAsync("heal-reselect");
+        var run = fixture.Cli();
+
+        var exit = await run.RunAsync("heal", id, "--reselect", "--wait", "--timeout", "20s");
+
+        Assert.True(exit == ExitCodes.Ok, run.ToString());
+        var state = await fixture.Client.GetGrain<IConnectionGrain>(id).GetState();
+        var heal = Assert.Single(state.History);
+        Assert.Equal((HealTrigger.OperatorReselect, HealDecision.Reselect, HealOutcome.Healed), (heal.Trigger, heal.Decision, heal.Outcome));
+        Assert.Equal(DataPlaneVerdict.Unknown, state.DataPlane);
+        Assert.Single(fixture.Simulator.Records.Closes(id, reason: CloseReason.Client));
+        Assert.DoesNotContain("restore (same endpoint)", run.Output.ToString());
     }
 
     [Fact]
@@ -47,7 +65,8 @@ public sealed class HealAndCloseCommandTests(CliClusterFixture fixture)
         var exit = await run.RunAsync("close", id);
 
         Assert.True(exit == ExitCodes.Ok, run.ToString());
-        Assert.Equal($"{id}: Closed", run.Output.ToString().Trim());
+        Assert.Equal($"{id}: Closed (closed by an operator)", run.Output.ToString().Trim());
+        Assert.Equal("closed by an operator", (await fixture.Client.GetGrain<IConnectionGrain>(id).GetState()).Reason);
         Assert.Single(fixture.Simulator.Records.Closes(id, reason: CloseReason.Client));
         Assert.Null(fixture.Simulator.WiringOf(id));
 

@@ -30,6 +30,23 @@ public sealed class RequestCommandTests(CliClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Request_accepts_the_tcp_address_nsm_writes_and_list_finds_it_under_any_spelling()
+    {
+        var port = new Uri(fixture.Nsmgr).Port;
+        var id = $"request-tcp-{Guid.NewGuid():N}";
+        var request = fixture.Cli();
+
+        var exit = await request.RunAsync("request", "--nsmgr", $"tcp://127.0.0.1:{port}", "--network-service", "ns-1", "--id", id);
+
+        Assert.True(exit == ExitCodes.Ok, request.ToString());
+        Assert.Equal(fixture.Nsmgr, (await fixture.Client.GetGrain<IConnectionGrain>(id).GetState()).NsmgrAddress);
+        var list = fixture.Cli();
+        Assert.Equal(ExitCodes.Ok, await list.RunAsync("list", "--nsmgr", $"HTTP://127.0.0.1:{port}/"));
+        Assert.Contains(id, list.Output.ToString());
+        await fixture.Client.GetGrain<IConnectionGrain>(id).Close();
+    }
+
+    [Fact]
     public async Task Request_the_nsmgr_refuses_exits_1_with_its_status()
     {
         var run = fixture.Cli();
@@ -41,8 +58,8 @@ public sealed class RequestCommandTests(CliClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData("--first-retry-delay", "0s", "FirstRetryDelay")]
-    [InlineData("--max-attempts", "-1", "MaxAttempts")]
+    [InlineData("--first-retry-delay", "0s", "--first-retry-delay must be more than 0")]
+    [InlineData("--max-attempts", "-1", "--max-attempts must be 0 (no limit) or positive")]
     [InlineData("--heal-deadline", "soon", "--heal-deadline must be a duration")]
     [InlineData("--label", "novalue", "--label must be key=value")]
     [InlineData("--mechanism", "A/B/C", "--mechanism must be TYPE or CLS/TYPE")]
@@ -65,7 +82,7 @@ public sealed class RequestCommandTests(CliClusterFixture fixture)
         var exit = await run.RunAsync("request", "--nsmgr", "ftp://nowhere", "--network-service", "ns-1");
 
         Assert.Equal(ExitCodes.Usage, exit);
-        Assert.Contains("NsmgrAddress", run.Error.ToString());
+        Assert.Contains("--nsmgr scheme 'ftp' is not supported", run.Error.ToString());
     }
 
     [Fact]

@@ -41,6 +41,25 @@ public sealed class ShowAndListCommandTests(CliClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Show_and_show_json_carry_the_labels()
+    {
+        var id = $"show-labels-{Guid.NewGuid():N}";
+        var request = fixture.Cli();
+        Assert.True(await request.RunAsync("request", "--nsmgr", fixture.Nsmgr, "--network-service", "ns-1", "--id", id, "--label", "app=web", "--label", "tier=front") == ExitCodes.Ok, request.ToString());
+
+        var text = fixture.Cli();
+        Assert.Equal(ExitCodes.Ok, await text.RunAsync("show", id));
+        var json = fixture.Cli();
+        Assert.Equal(ExitCodes.Ok, await json.RunAsync("show", id, "--json"));
+
+        Assert.Contains("labels       app=web, tier=front", text.Output.ToString());
+        using var document = JsonDocument.Parse(json.Output.ToString());
+        var labels = document.RootElement.GetProperty("labels");
+        Assert.Equal("web", labels.GetProperty("app").GetString());
+        Assert.Equal("front", labels.GetProperty("tier").GetString());
+    }
+
+    [Fact]
     public async Task Show_of_an_unknown_id_exits_4()
     {
         var run = fixture.Cli();

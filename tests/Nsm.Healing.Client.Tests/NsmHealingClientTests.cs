@@ -24,8 +24,23 @@ public sealed class NsmHealingClientTests
     }
 
     [Theory]
-    [InlineData("no NSMgr address", "request.NsmgrAddress must be http://host:port, https://host:port or unix:///path (was '')")]
-    [InlineData("relative NSMgr address", "request.NsmgrAddress must be http://host:port, https://host:port or unix:///path (was 'nsmgr:5001')")]
+    [InlineData("tcp://10.0.0.7:5001")]
+    [InlineData("TCP://nsmgr-1:5001/")]
+    [InlineData("http://nsmgr-1:5001/")]
+    [InlineData("https://nsmgr-1")]
+    [InlineData("unix:///var/lib/networkservicemesh/nsm.io.sock")]
+    public async Task Every_nsmgr_address_nsm_writes_is_accepted(string address)
+    {
+        var request = ValidRequest("any-spelling") with { NsmgrAddress = address };
+
+        await _client.RequestAsync(request);
+
+        Assert.Equal([request], _grains.Grain("any-spelling").Received.Items);
+    }
+
+    [Theory]
+    [InlineData("no NSMgr address", "request.NsmgrAddress must be http://host:port, https://host:port, tcp://host:port or unix:///path: must not be empty")]
+    [InlineData("relative NSMgr address", "request.NsmgrAddress must be http://host:port, https://host:port, tcp://host:port or unix:///path: scheme 'nsmgr' is not supported")]
     [InlineData("no NSM request", "request.Request must be set")]
     [InlineData("no connection", "request.Request.Connection must be set")]
     [InlineData("empty connection id", "request.Request.Connection.Id must not be empty")]

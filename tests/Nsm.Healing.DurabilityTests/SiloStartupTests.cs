@@ -68,4 +68,52 @@ public sealed class SiloStartupTests(ITestOutputHelper output)
         Assert.Equal(0, exitCode);
         Assert.True(silo.Output.Contains("Orleans Silo stopped."), silo.Output.Tail());
     }
+
+    [Fact]
+    public async Task A_silo_given_a_port_another_silo_holds_exits_3_naming_the_key_and_the_first_silo_stays_ready()
+    {
+        var ports = SiloPorts.TakeFree(2);
+        var (first, free) = (ports[0], ports[1]);
+        await using var running = TestSilos.Start("running", first, new Dictionary<string, string>());
+        await running.WaitReadyAsync(TimeSpan.FromSeconds(60));
+
+        foreach (var (key, clash) in new[]
+        {
+            ("SiloPort", free with { Silo = first.Silo }),
+            ("GatewayPort", free with { Gateway = first.Gateway }),
+            ("HttpPort", free with { Http = first.Http }),
+        })
+        {
+            await using var second = TestSilos.Start($"clash-{key}", clash, new Dictionary<string, string>
+            {
+                ["Nsm__Cluster__PrimarySiloEndpoint"] = $"127.0.0.1:{first.Silo}",
+            });
+
+            var exitCode = await second.WaitForExitAsync(ExitTimeout);
+
+            output.WriteLine($"{key}: exit {exitCode}\n{second.Output.Tail(5)}");
+            Assert.Equal(3, exitCode);
+            var taken = key switch { "SiloPort" => first.Silo, "GatewayPort" => first.Gateway, _ => first.Http };
+            Assert.True(second.Output.Contains($"Nsm:Cluster:{key} {taken} on 127.0.0.1 is already in use"), second.Output.Tail());
+            Assert.Equal(HttpStatusCode.OK, await running.ProbeAsync("/healthz/ready"));
+        }
+    }
+
+    [Theory]
+    [InlineData(null, "127.0.0.1")]
+    [InlineData("0.0.0.0", "0.0.0.0")]
+    public async Task The_http_port_listens_on_loopback_by_default_in_development_and_on_the_address_configured(string? bindAddress, string listening)
+    {
+        var ports = SiloPorts.TakeFree(1)[0];
+        var settings = new Dictionary<string, string>();
+        if (bindAddress is not null)
+        {
+            settings["Nsm__Cluster__HttpBindAddress"] = bindAddress;
+        }
+
+        await using var silo = TestSilos.Start("http-bind", ports, settings);
+        await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(silo.Output.Contains($"Now listening on: http://{listening}:{ports.Http}"), silo.Output.Tail());
+    }
 }

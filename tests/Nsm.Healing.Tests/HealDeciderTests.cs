@@ -53,6 +53,11 @@ public sealed class HealDeciderTests
         { P.Up, NoHeal, V.Unknown, D.Reselect, T.Operator, D.Restore },
         { P.Up, NoHeal, V.Down, D.Reselect, T.Operator, D.Reselect },
 
+        // Up: an operator's reselect moves the endpoint whatever the data plane's state.
+        { P.Up, NoHeal, V.Up, D.Restore, T.OperatorReselect, D.Reselect },
+        { P.Up, NoHeal, V.Unknown, D.Restore, T.OperatorReselect, D.Reselect },
+        { P.Up, NoHeal, V.Down, D.Reselect, T.OperatorReselect, D.Reselect },
+
         // Healing a restore: upgraded to reselect only when the data plane is known dead.
         { P.Healing, D.Restore, V.Up, D.Reselect, T.ControlPlaneLost, D.Ignore },
         { P.Healing, D.Restore, V.Unknown, D.Reselect, T.ControlPlaneLost, D.Ignore },
@@ -73,6 +78,8 @@ public sealed class HealDeciderTests
         { P.Healing, D.Restore, V.Up, D.Reselect, T.Operator, D.Restore },
         { P.Healing, D.Restore, V.Unknown, D.Reselect, T.Operator, D.Restore },
         { P.Healing, D.Restore, V.Down, D.Reselect, T.Operator, D.Reselect },
+        { P.Healing, D.Restore, V.Up, D.Restore, T.OperatorReselect, D.Reselect },
+        { P.Healing, D.Restore, V.Unknown, D.Restore, T.OperatorReselect, D.Reselect },
 
         // Healing a reselect: already the strongest action; only an operator (to retry now) gets through.
         { P.Healing, D.Reselect, V.Down, D.Reselect, T.ControlPlaneLost, D.Ignore },
@@ -85,11 +92,14 @@ public sealed class HealDeciderTests
         { P.Healing, D.Reselect, V.Down, D.Reselect, T.RefreshFailed, D.Ignore },
         { P.Healing, D.Reselect, V.Down, D.Reselect, T.Operator, D.Reselect },
         { P.Healing, D.Reselect, V.Up, D.Restore, T.Operator, D.Reselect },
+        { P.Healing, D.Reselect, V.Up, D.Restore, T.OperatorReselect, D.Reselect },
 
         // Failed: only an operator revives it, by the data plane.
         { P.Failed, NoHeal, V.Up, D.Reselect, T.Operator, D.Restore },
         { P.Failed, NoHeal, V.Unknown, D.Reselect, T.Operator, D.Restore },
         { P.Failed, NoHeal, V.Down, D.Reselect, T.Operator, D.Reselect },
+        { P.Failed, NoHeal, V.Up, D.Restore, T.OperatorReselect, D.Reselect },
+        { P.Failed, NoHeal, V.Unknown, D.Restore, T.OperatorReselect, D.Reselect },
         { P.Failed, NoHeal, V.Down, D.Reselect, T.DataPlaneDown, D.Ignore },
         { P.Failed, NoHeal, V.Down, D.Reselect, T.ConnectionDown, D.Ignore },
 
@@ -126,7 +136,7 @@ public sealed class HealDeciderTests
         var rows = new TheoryData<V, D, T>();
         foreach (var dataPlane in Enum.GetValues<V>())
         foreach (var onUnknown in new[] { D.Reselect, D.Restore })
-        foreach (var trigger in Enum.GetValues<T>().Where(t => t != T.Operator))
+        foreach (var trigger in Enum.GetValues<T>().Where(t => t is not (T.Operator or T.OperatorReselect)))
         {
             rows.Add(dataPlane, onUnknown, trigger);
         }

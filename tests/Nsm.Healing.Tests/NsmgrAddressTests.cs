@@ -1,5 +1,3 @@
-using Nsm.Healing.Nsmgr;
-
 namespace Nsm.Healing.Tests;
 
 public sealed class NsmgrAddressTests
@@ -57,4 +55,41 @@ public sealed class NsmgrAddressTests
     [Fact]
     public void A_unix_socket_path_is_unescaped() =>
         Assert.Equal("/tmp/nsm dir/nsm.sock", NsmgrAddress.Parse("unix:///tmp/nsm dir/nsm.sock").UnixSocketPath);
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5001", "http://127.0.0.1:5001")]
+    [InlineData("http://127.0.0.1:5001/", "http://127.0.0.1:5001")]
+    [InlineData("tcp://127.0.0.1:5001", "http://127.0.0.1:5001")]
+    [InlineData("TCP://127.0.0.1:5001/", "http://127.0.0.1:5001")]
+    [InlineData(" http://NSMGR-1.Example:5001 ", "http://nsmgr-1.example:5001")]
+    [InlineData("http://nsmgr-1", "http://nsmgr-1:80")]
+    [InlineData("http://nsmgr-1:80/", "http://nsmgr-1:80")]
+    [InlineData("https://nsmgr-1", "https://nsmgr-1:443")]
+    [InlineData("HTTPS://nsmgr-1:443/", "https://nsmgr-1:443")]
+    [InlineData("tcp://[::1]:5001", "http://[::1]:5001")]
+    [InlineData("http://[0:0:0:0:0:0:0:1]:5001/", "http://[::1]:5001")]
+    [InlineData("unix:///var/lib/networkservicemesh/nsm.io.sock", "unix:///var/lib/networkservicemesh/nsm.io.sock")]
+    [InlineData("unix:///var/lib//networkservicemesh/./nsm.io.sock", "unix:///var/lib/networkservicemesh/nsm.io.sock")]
+    [InlineData("unix:///var/lib/other/../networkservicemesh/nsm.io.sock/", "unix:///var/lib/networkservicemesh/nsm.io.sock")]
+    [InlineData("unix:///tmp/nsm%20dir/nsm.sock", "unix:///tmp/nsm dir/nsm.sock")]
+    [InlineData("unix:///tmp/100%25/nsm.sock", "unix:///tmp/100%25/nsm.sock")]
+    public void Every_spelling_of_one_nsmgr_has_one_canonical_form(string address, string canonical)
+    {
+        Assert.Equal(canonical, NsmgrAddress.Canonicalize(address));
+        Assert.Equal(canonical, NsmgrAddress.Canonicalize(canonical));
+        Assert.Equal(NsmgrAddress.Parse(address), NsmgrAddress.Parse(canonical));
+    }
+
+    [Theory]
+    [InlineData("http://user:secret@nsmgr-1:5001", "user, query or fragment")]
+    [InlineData("http://nsmgr-1:5001/?x=1", "user, query or fragment")]
+    [InlineData("http://nsmgr-1:5001/#top", "user, query or fragment")]
+    [InlineData("http://nsmgr-1:5001/api", "has a path")]
+    [InlineData("unix:///..", "names no socket path")]
+    public void Parts_an_nsmgr_address_does_not_have_are_rejected(string address, string rule)
+    {
+        Assert.False(NsmgrAddress.TryParse(address, out _, out var problem));
+        Assert.Contains(rule, problem);
+        Assert.Contains(rule, Assert.Throws<ArgumentException>(() => NsmgrAddress.Parse(address)).Message);
+    }
 }

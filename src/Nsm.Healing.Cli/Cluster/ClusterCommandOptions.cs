@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 using Nsm.Healing.Cli.Parsing;
 
 namespace Nsm.Healing.Cli.Cluster;
@@ -28,61 +29,38 @@ public sealed class ClusterCommandOptions
     public ClusterCommandOptions(Func<string, string?> variables)
     {
         _variables = variables;
-        Profile = new Option<ClusterProfileName>("--profile")
+        // No default value factories: a default read from the environment is checked in Read, naming the variable,
+        // and help shows each default once, in the description.
+        Profile = new Option<ClusterProfileName?>("--profile")
         {
             Description = $"Development (localhost gateways) or Redis [env {ProfileVariable}; default Development]",
-            Recursive = true,
-            DefaultValueFactory = result => variables(ProfileVariable) is { Length: > 0 } value
-                ? ParseProfile(value, result, ProfileVariable)
-                : ClusterProfileName.Development,
+            HelpName = "Development|Redis",
+            CustomParser = result => ParseProfile(LastToken(result), "--profile", result.AddError),
         };
         GatewayPorts = new Option<int[]>("--gateway-port")
         {
             Description = $"Development profile: a silo's gateway port on this machine, repeatable [env {GatewayPortVariable}, comma-separated; default 30000]",
-            Recursive = true,
+            HelpName = "port",
             AllowMultipleArgumentsPerToken = false,
-            DefaultValueFactory = result => ParsePorts(variables(GatewayPortVariable) ?? "30000", result),
+            CustomParser = result => [.. result.Tokens.Select(token => ParsePort(token.Value, "--gateway-port", result.AddError))],
         };
-        GatewayPorts.Validators.Add(result =>
-        {
-            foreach (var port in result.GetValueOrDefault<int[]>() ?? [])
-            {
-                if (port is < 1 or > 65535)
-                {
-                    result.AddError($"--gateway-port must be between 1 and 65535 (was {port})");
-                }
-            }
-        });
         Redis = new Option<string?>("--redis")
         {
             Description = $"Redis profile: connection string of the cluster's Redis [env {RedisVariable} or {RedisFallbackVariable}]",
-            Recursive = true,
-            DefaultValueFactory = _ => variables(RedisVariable) is { Length: > 0 } value ? value : variables(RedisFallbackVariable),
         };
-        ClusterId = new Option<string>("--cluster-id")
-        {
-            Description = $"The cluster's id [env {ClusterIdVariable}; default nsm-healing]",
-            Recursive = true,
-            DefaultValueFactory = _ => variables(ClusterIdVariable) is { Length: > 0 } value ? value : "nsm-healing",
-        };
-        ServiceId = new Option<string>("--service-id")
-        {
-            Description = $"The cluster's service id [env {ServiceIdVariable}; default nsm-healing]",
-            Recursive = true,
-            DefaultValueFactory = _ => variables(ServiceIdVariable) is { Length: > 0 } value ? value : "nsm-healing",
-        };
-        ConnectTimeout = new Option<TimeSpan>("--connect-timeout")
+        ClusterId = new Option<string?>("--cluster-id") { Description = $"The cluster's id [env {ClusterIdVariable}; default nsm-healing]" };
+        ServiceId = new Option<string?>("--service-id") { Description = $"The cluster's service id [env {ServiceIdVariable}; default nsm-healing]" };
+        ConnectTimeout = new Option<TimeSpan?>("--connect-timeout")
         {
             Description = "How long to try reaching the cluster, e.g. 10s [default 10s]",
-            Recursive = true,
+            HelpName = "duration",
             CustomParser = result => DurationParser.Parse(result, "--connect-timeout"),
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
         };
-        Tls = new Option<bool>("--tls")
+        Tls = new Option<bool?>("--tls")
         {
             Description = $"TLS to the gateways; `--tls false` turns it off [env {TlsVariable}; default off]",
-            Recursive = true,
-            DefaultValueFactory = result => variables(TlsVariable) is { Length: > 0 } value && ParseSwitch(value, result, TlsVariable),
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = result => result.Tokens.Count == 0 || ParseSwitch(LastToken(result), "--tls", result.AddError),
         };
         TlsCertificate = TextOption("--tls-certificate", "TLS: client certificate, PEM (with --tls-key) or PKCS#12; for gateways that require one " +
             $"(a PKCS#12 or encrypted key's password only from env {TlsPasswordVariable})", TlsCertificateVariable);
@@ -92,23 +70,22 @@ public sealed class ClusterCommandOptions
         Json = new Option<bool>("--json")
         {
             Description = "Write JSON for scripts instead of tables",
-            Recursive = true,
         };
     }
 
-    public Option<ClusterProfileName> Profile { get; }
+    public Option<ClusterProfileName?> Profile { get; }
 
     public Option<int[]> GatewayPorts { get; }
 
     public Option<string?> Redis { get; }
 
-    public Option<string> ClusterId { get; }
+    public Option<string?> ClusterId { get; }
 
-    public Option<string> ServiceId { get; }
+    public Option<string?> ServiceId { get; }
 
-    public Option<TimeSpan> ConnectTimeout { get; }
+    public Option<TimeSpan?> ConnectTimeout { get; }
 
-    public Option<bool> Tls { get; }
+    public Option<bool?> Tls { get; }
 
     public Option<string?> TlsCertificate { get; }
 
@@ -122,24 +99,28 @@ public sealed class ClusterCommandOptions
 
     public IEnumerable<Option> All => [Profile, GatewayPorts, Redis, ClusterId, ServiceId, ConnectTimeout, Tls, TlsCertificate, TlsKey, TlsCa, TlsTargetHost, Json];
 
-    /// <summary>The target the options describe; a Redis profile without a connection string is bad usage.</summary>
+    /// <summary>
+    /// The target the options describe, each unset option taken from its environment variable, then its default.
+    /// A bad value from the environment, or a Redis profile without a connection string, is bad usage.
+    /// </summary>
     public ClusterTarget Read(ParseResult parse)
     {
-        var profile = parse.GetValue(Profile);
-        var redis = parse.GetValue(Redis);
+        var profile = parse.GetValue(Profile) ?? FromVariable(ProfileVariable, ParseProfile) ?? ClusterProfileName.Development;
+        var redis = parse.GetValue(Redis) ?? Variable(RedisVariable) ?? Variable(RedisFallbackVariable);
         if (profile == ClusterProfileName.Redis && string.IsNullOrWhiteSpace(redis))
         {
             throw CliException.Usage($"the Redis profile needs --redis (or {RedisVariable}): the connection string of the cluster's Redis");
         }
 
+        var ports = parse.GetValue(GatewayPorts) is { Length: > 0 } given ? given : PortsFromVariable() ?? [30000];
         return new ClusterTarget
         {
             Profile = profile,
-            GatewayPorts = parse.GetValue(GatewayPorts) ?? [30000],
+            GatewayPorts = ports,
             RedisConnectionString = redis,
-            ClusterId = RequireText(parse.GetValue(ClusterId), "--cluster-id"),
-            ServiceId = RequireText(parse.GetValue(ServiceId), "--service-id"),
-            ConnectTimeout = parse.GetValue(ConnectTimeout),
+            ClusterId = RequireText(parse.GetValue(ClusterId) ?? Variable(ClusterIdVariable) ?? "nsm-healing", "--cluster-id"),
+            ServiceId = RequireText(parse.GetValue(ServiceId) ?? Variable(ServiceIdVariable) ?? "nsm-healing", "--service-id"),
+            ConnectTimeout = parse.GetValue(ConnectTimeout) ?? TimeSpan.FromSeconds(10),
             Tls = ReadTls(parse),
         };
     }
@@ -151,13 +132,13 @@ public sealed class ClusterCommandOptions
     {
         var tls = new ClusterTlsTarget
         {
-            Certificate = parse.GetValue(TlsCertificate),
-            Key = parse.GetValue(TlsKey),
-            Password = _variables(TlsPasswordVariable) is { Length: > 0 } password ? password : null,
-            CaCertificate = parse.GetValue(TlsCa),
-            TargetHost = parse.GetValue(TlsTargetHost),
+            Certificate = parse.GetValue(TlsCertificate) ?? Variable(TlsCertificateVariable),
+            Key = parse.GetValue(TlsKey) ?? Variable(TlsKeyVariable),
+            Password = Variable(TlsPasswordVariable),
+            CaCertificate = parse.GetValue(TlsCa) ?? Variable(TlsCaVariable),
+            TargetHost = parse.GetValue(TlsTargetHost) ?? Variable(TlsTargetHostVariable),
         };
-        if (parse.GetValue(Tls))
+        if (parse.GetValue(Tls) ?? FromVariable(TlsVariable, ParseSwitch) ?? false)
         {
             return tls;
         }
@@ -170,52 +151,72 @@ public sealed class ClusterCommandOptions
         return null;
     }
 
-    private Option<string?> TextOption(string name, string description, string variable) => new(name)
+    private static Option<string?> TextOption(string name, string description, string variable) => new(name)
     {
         Description = $"{description} [env {variable}]",
-        Recursive = true,
-        DefaultValueFactory = _ => _variables(variable) is { Length: > 0 } value ? value : null,
     };
 
-    private static bool ParseSwitch(string value, ArgumentResult result, string source)
+    private string? Variable(string name) => _variables(name) is { Length: > 0 } value ? value : null;
+
+    /// <summary>The variable's value parsed, null when unset; a value that does not parse is bad usage naming the variable.</summary>
+    private T? FromVariable<T>(string name, Func<string, string, Action<string>, T> parse) where T : struct
+    {
+        if (Variable(name) is not { } text)
+        {
+            return null;
+        }
+
+        return parse(text, name, problem => throw CliException.Usage(problem));
+    }
+
+    private int[]? PortsFromVariable()
+    {
+        if (Variable(GatewayPortVariable) is not { } text)
+        {
+            return null;
+        }
+
+        var ports = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => ParsePort(part, GatewayPortVariable, _ => throw CliException.Usage($"{GatewayPortVariable} must be ports between 1 and 65535, comma-separated (was '{text}')")))
+            .ToArray();
+        return ports.Length > 0 ? ports : null;
+    }
+
+    private static string LastToken(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+
+    private static bool ParseSwitch(string value, string source, Action<string> error)
     {
         if (bool.TryParse(value.Trim(), out var on))
         {
             return on;
         }
 
-        result.AddError($"{source} must be true or false (was '{value}')");
+        error($"{source} must be true or false (was '{value}')");
         return false;
     }
 
     private static string RequireText(string? value, string option) =>
         string.IsNullOrWhiteSpace(value) ? throw CliException.Usage($"{option} must not be empty") : value;
 
-    private static ClusterProfileName ParseProfile(string value, ArgumentResult result, string source)
+    private static ClusterProfileName ParseProfile(string value, string source, Action<string> error)
     {
         if (Enum.TryParse<ClusterProfileName>(value.Trim(), ignoreCase: true, out var profile) && Enum.IsDefined(profile) && !int.TryParse(value, out _))
         {
             return profile;
         }
 
-        result.AddError($"{source} must be Development or Redis (was '{value}')");
+        error($"{source} must be Development or Redis (was '{value}')");
         return default;
     }
 
-    private static int[] ParsePorts(string value, ArgumentResult result)
+    private static int ParsePort(string value, string source, Action<string> error)
     {
-        var ports = new List<int>();
-        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        if (int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535)
         {
-            if (!int.TryParse(part, out var port) || port is < 1 or > 65535)
-            {
-                result.AddError($"{GatewayPortVariable} must be ports between 1 and 65535, comma-separated (was '{value}')");
-                return [];
-            }
-
-            ports.Add(port);
+            return port;
         }
 
-        return [.. ports];
+        error($"{source} must be a port between 1 and 65535 (was '{value}')");
+        return 0;
     }
 }

@@ -13,38 +13,39 @@ public static class DemoCommand
 
     public static Command Create(CliEnvironment environment)
     {
-        var connections = new Option<int>("--connections")
+        var connections = new Option<int?>("--connections")
         {
-            Description = "NSC connections to register, spread over the two NSMgrs [default 20]",
-            DefaultValueFactory = _ => 20,
-        };
-        connections.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 2 or > 500)
+            Description = "NSC connections to register, spread over the two NSMgrs, 2 to 500 [default 20]",
+            CustomParser = result =>
             {
-                result.AddError($"--connections must be between 2 and 500, so every NSMgr has connections (was {result.GetValueOrDefault<int>()})");
-            }
-        });
-        var scenarios = new Option<string>("--scenarios")
-        {
-            Description = $"Comma-separated scenarios to play, in order: {string.Join(", ", DemoScenario.All.Select(s => s.Name))} or 1-4 [default all]",
-            DefaultValueFactory = _ => string.Join(",", DemoScenario.All.Select(s => s.Name)),
+                var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+                if (int.TryParse(text, out var count) && count is >= 2 and <= 500)
+                {
+                    return count;
+                }
+
+                result.AddError($"--connections must be a number between 2 and 500, so every NSMgr has connections (was '{text}')");
+                return null;
+            },
         };
-        var profile = new Option<DemoProfile>("--profile")
+        var scenarios = new Option<string?>("--scenarios")
+        {
+            Description = $"Comma-separated scenarios to play, in order: {string.Join(", ", DemoScenario.All.Select(s => s.Name))} or 1-{DemoScenario.All.Count} [default all]",
+        };
+        var profile = new Option<DemoProfile?>("--profile")
         {
             Description = "Auto (Redis when redis-server is installed), Development or Redis [default Auto]",
-            DefaultValueFactory = _ => DemoProfile.Auto,
+            HelpName = "Auto|Development|Redis",
         };
-        var siloAssembly = new Option<string>("--silo-assembly")
+        var siloAssembly = new Option<string?>("--silo-assembly")
         {
-            Description = $"Path of Nsm.Healing.Silo.dll [env {SiloAssemblyVariable}; default: the build next to this source tree]",
-            DefaultValueFactory = _ => environment.GetVariable(SiloAssemblyVariable) is { Length: > 0 } path ? path : BuiltSiloAssembly(),
+            Description = $"Path of Nsm.Healing.Silo.dll [env {SiloAssemblyVariable}; default: the build in the source tree this tool was built from]",
         };
-        var timeout = new Option<TimeSpan>("--scenario-timeout")
+        var timeout = new Option<TimeSpan?>("--scenario-timeout")
         {
             Description = "How long each scenario may take to heal before it fails [default 30s]",
+            HelpName = "duration",
             CustomParser = result => DurationParser.Parse(result, "--scenario-timeout"),
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
         };
         var command = new Command("demo", "Run the healing demo: simulator, 2 silo processes, NSCs, scripted faults, summary")
         {
@@ -52,13 +53,20 @@ public static class DemoCommand
         };
         command.SetAction(async (parse, cancellation) =>
         {
-            var silo = parse.GetValue(siloAssembly)!;
+            var silo = parse.GetValue(siloAssembly) ?? (environment.GetVariable(SiloAssemblyVariable) is { Length: > 0 } path ? path : BuiltSiloAssembly());
             if (!File.Exists(silo))
             {
-                throw CliException.Usage($"the silo host is not at {silo}: build it (dotnet build src/Nsm.Healing.Silo) or pass --silo-assembly / {SiloAssemblyVariable}");
+                // An installed tool carries no silo: the demo runs from a clone (docs/operations.md).
+                throw CliException.Usage($"the silo host is not at {silo}: the demo runs from a clone of the repository; build it there " +
+                    $"(dotnet build src/Nsm.Healing.Silo) or pass --silo-assembly / {SiloAssemblyVariable}");
             }
 
-            var settings = new DemoSettings(parse.GetValue(connections), SelectScenarios(parse.GetValue(scenarios)!), parse.GetValue(profile), silo, parse.GetValue(timeout));
+            var settings = new DemoSettings(
+                parse.GetValue(connections) ?? 20,
+                SelectScenarios(parse.GetValue(scenarios) ?? string.Join(",", DemoScenario.All.Select(s => s.Name))),
+                parse.GetValue(profile) ?? DemoProfile.Auto,
+                silo,
+                parse.GetValue(timeout) ?? TimeSpan.FromSeconds(30));
             return await new DemoRunner(environment, settings).RunAsync(cancellation);
         });
         return command;

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Nsm.Healing.Cli.Operator;
 
-/// <summary>`close &lt;id&gt;`: closes the connection at its NSMgr; no heal runs afterwards.</summary>
+/// <summary>`close &lt;id&gt;`: closes the connection at its NSMgr, recorded as closed by an operator; no heal runs afterwards.</summary>
 public static class CloseCommand
 {
     public static Command Create(OperatorVerb verb)
@@ -13,7 +13,7 @@ public static class CloseCommand
         {
             var connectionId = call.Parse.GetRequiredValue(id);
             await call.ExistingAsync(connectionId);
-            await call.Connection(connectionId).Close().WaitAsync(call.Cancellation);
+            await call.Connection(connectionId).CloseByOperator().WaitAsync(call.Cancellation);
             var snapshot = await call.Connection(connectionId).GetState().WaitAsync(call.Cancellation);
             if (call.Json)
             {
@@ -21,7 +21,7 @@ public static class CloseCommand
             }
             else
             {
-                call.Output.WriteLine($"{connectionId}: {snapshot.Phase}");
+                call.Output.WriteLine($"{connectionId}: {snapshot.Phase}{(snapshot.Reason is null ? "" : $" ({snapshot.Reason})")}");
             }
 
             return snapshot.Phase == ConnectionPhase.Closed ? ExitCodes.Ok : ExitCodes.Failed;

@@ -4,22 +4,23 @@ using Nsm.Healing.Cli.Parsing;
 namespace Nsm.Healing.Cli.Operator;
 
 /// <summary>
-/// `heal &lt;id&gt;`: heal now (restore, or reselect when the data plane is known down), resetting the backoff.
-/// With --wait, waits for that heal to end: Up is exit 0, Failed exit 1.
+/// `heal &lt;id&gt;`: heal now (restore, or reselect when the data plane is known down; --reselect always reselects),
+/// resetting the backoff. With --wait, waits for that heal to end: Up is exit 0, Failed exit 1.
 /// </summary>
 public static class HealCommand
 {
     public static Command Create(OperatorVerb verb)
     {
         var id = ConnectionIdArgument.Create();
+        var reselect = new Option<bool>("--reselect") { Description = "Reselect: pick a new endpoint even if the data plane is not known down" };
         var wait = new Option<bool>("--wait") { Description = "Wait until the heal ends (Up: exit 0; Failed: exit 1)" };
-        var timeout = new Option<TimeSpan>("--timeout")
+        var timeout = new Option<TimeSpan?>("--timeout")
         {
             Description = "With --wait: give up waiting after this long [default 60s]",
+            HelpName = "duration",
             CustomParser = result => DurationParser.Parse(result, "--timeout"),
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(60),
         };
-        var command = new Command("heal", "Heal a connection now (an Up one is restored; a Failed one tries again)") { id, wait, timeout };
+        var command = new Command("heal", "Heal a connection now (an Up one is restored; a Failed one tries again)") { id, reselect, wait, timeout };
         return verb.Bind(command, async call =>
         {
             var connectionId = call.Parse.GetRequiredValue(id);
@@ -29,12 +30,25 @@ public static class HealCommand
                 throw CliException.Failed($"connection '{connectionId}' is {before.Phase}; only Up, Healing and Failed connections can be healed{(before.Phase == ConnectionPhase.Paused ? " (resume it first)" : "")}");
             }
 
-            await call.Connection(connectionId).HealNow().WaitAsync(call.Cancellation);
+            var grain = call.Connection(connectionId);
+            await (call.Parse.GetValue(reselect) ? grain.ReselectNow() : grain.HealNow()).WaitAsync(call.Cancellation);
             var after = call.Parse.GetValue(wait)
-                ? await HealWaiter.UntilEndedAsync(call, connectionId, before, call.Parse.GetValue(timeout))
-                : await call.Connection(connectionId).GetState().WaitAsync(call.Cancellation);
+                ? await HealWaiter.UntilEndedAsync(call, connectionId, before, call.Parse.GetValue(timeout) ?? TimeSpan.FromSeconds(60))
+                : await grain.GetState().WaitAsync(call.Cancellation);
+            if (!call.Json && Why(before, after) is { } why)
+            {
+                call.Output.WriteLine(why);
+            }
+
             call.WriteDetail(after);
             return after.Phase == ConnectionPhase.Failed ? ExitCodes.Failed : ExitCodes.Ok;
         });
     }
+
+    /// <summary>Why a plain heal restored: the operator may have expected a reselect.</summary>
+    private static string? Why(ConnectionSnapshot before, ConnectionSnapshot after) =>
+        after.LastHeal is { Trigger: HealTrigger.Operator, Decision: HealDecision.Restore } heal
+        && before.LastHeal?.IncidentId != heal.IncidentId && before.History.All(old => old.IncidentId != heal.IncidentId)
+            ? $"restore (same endpoint): the data plane is {before.DataPlane}, not known down; 'heal --reselect' picks a new endpoint"
+            : null;
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Nsm.Healing.Cli.Output;
+using Nsm.Healing.Cli.Parsing;
 
 namespace Nsm.Healing.Cli.Operator;
 
@@ -9,7 +10,7 @@ public static class ListCommand
     public static Command Create(OperatorVerb verb)
     {
         var phase = new Option<ConnectionPhase?>("--phase") { Description = "Only connections in this phase (Up, Healing, Failed, Paused, …)" };
-        var nsmgr = new Option<string?>("--nsmgr") { Description = "Only connections behind this NSMgr address" };
+        var nsmgr = NsmgrOption.Create("Only connections behind this NSMgr");
         var command = new Command("list", "List registered connections") { phase, nsmgr };
         return verb.Bind(command, async call =>
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Nsm.Healing.Cli.Output;
+using Nsm.Healing.Cli.Parsing;
 
 namespace Nsm.Healing.Cli.Operator;
 
@@ -15,7 +16,7 @@ public sealed class PauseResumeTarget
     public PauseResumeTarget(string verb)
     {
         _id = ConnectionIdArgument.CreateOptional($"The connection to {verb}");
-        _nsmgr = new Option<string?>("--nsmgr") { Description = $"{char.ToUpperInvariant(verb[0])}{verb[1..]} every connection behind this NSMgr address" };
+        _nsmgr = NsmgrOption.Create($"{char.ToUpperInvariant(verb[0])}{verb[1..]} every connection behind this NSMgr");
     }
 
     public void AddTo(Command command)

@@ -13,49 +13,65 @@ public static class RequestCommand
 {
     public static Command Create(OperatorVerb verb)
     {
-        var nsmgr = new Option<string>("--nsmgr") { Description = "The NSMgr: http://host:port, https://host:port or unix:///path", Required = true };
+        var nsmgr = NsmgrOption.Create("The NSMgr");
+        nsmgr.Required = true;
         var service = new Option<string>("--network-service") { Description = "The network service to connect to", Required = true };
         var mechanisms = new Option<string[]>("--mechanism")
         {
             Description = "A mechanism preference as [CLS/]TYPE, repeatable, in order [default LOCAL/KERNEL]",
-            DefaultValueFactory = _ => ["LOCAL/KERNEL"],
         };
         var labels = new Option<string[]>("--label") { Description = "A connection label as key=value, repeatable" };
-        var id = new Option<string?>("--id") { Description = "The connection id [default: nsm-heal-<random>]" };
-        var clientName = new Option<string>("--client-name")
-        {
-            Description = "The NSC's name in path segment 0 [default nsm-heal]",
-            DefaultValueFactory = _ => "nsm-heal",
-        };
+        var id = new Option<string?>("--id") { Description = "The connection id [default nsm-heal-<random>]" };
+        var clientName = new Option<string?>("--client-name") { Description = "The NSC's name in path segment 0 [default nsm-heal]" };
         var policy = new PolicyOptions();
         var command = new Command("request", "Register a connection: the cluster requests, refreshes and heals it")
         {
             nsmgr, service, mechanisms, labels, id, clientName,
         };
         policy.AddTo(command);
-        return verb.Bind(command, async call =>
+        return verb.Bind(command, parse =>
         {
-            var connectionId = call.Parse.GetValue(id) ?? $"nsm-heal-{Guid.NewGuid():N}";
+            var connectionId = Text(parse.GetValue(id), "--id") ?? $"nsm-heal-{Guid.NewGuid():N}";
             var request = new NetworkServiceRequest
             {
-                Connection = new Connection { Id = connectionId, NetworkService = call.Parse.GetValue(service) },
-                MechanismPreferences = { (call.Parse.GetValue(mechanisms) ?? []).Select(ParseMechanism) },
+                Connection = new Connection { Id = connectionId, NetworkService = Text(parse.GetValue(service), "--network-service") },
+                MechanismPreferences = { (parse.GetValue(mechanisms) is { Length: > 0 } given ? given : ["LOCAL/KERNEL"]).Select(ParseMechanism) },
             };
-            foreach (var (key, value) in (call.Parse.GetValue(labels) ?? []).Select(ParseLabel))
+            foreach (var (key, value) in (parse.GetValue(labels) ?? []).Select(ParseLabel))
             {
                 request.Connection.Labels[key] = value;
             }
 
-            var snapshot = await new NsmHealingClient(call.Grains).RequestAsync(new ConnectionRequest
+            if (ConnectionInputRules.FindLabelsProblem(request.Connection.Labels) is { } labelsProblem)
             {
-                NsmgrAddress = call.Parse.GetValue(nsmgr)!,
+                throw CliException.Usage($"--label: {labelsProblem}");
+            }
+
+            return new ConnectionRequest
+            {
+                NsmgrAddress = parse.GetValue(nsmgr)!,
                 Request = request,
-                ClientName = call.Parse.GetValue(clientName)!,
-                Policy = policy.Read(call.Parse),
-            }, call.Cancellation);
+                ClientName = Text(parse.GetValue(clientName), "--client-name") ?? "nsm-heal",
+                Policy = policy.Read(parse),
+            };
+        }, async (call, request) =>
+        {
+            var snapshot = await new NsmHealingClient(call.Grains).RequestAsync(request, call.Cancellation);
             call.WriteDetail(snapshot);
             return ExitCodes.Ok;
         });
+    }
+
+    /// <summary>The value, or null when not given; one the cluster would refuse is bad usage naming the option.</summary>
+    private static string? Text(string? value, string option)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var problem = string.IsNullOrWhiteSpace(value) ? "must not be empty" : ConnectionInputRules.FindTextProblem(value);
+        return problem is null ? value : throw CliException.Usage($"{option} {problem} (was '{value}')");
     }
 
     private static Mechanism ParseMechanism(string text)

@@ -6,7 +6,8 @@ using Nsm.Healing.Cli.Parsing;
 namespace Nsm.Healing.Cli.Operator;
 
 /// <summary>
-/// `watch [id]`: with an id, follows that connection's Watch stream until it closes (or Ctrl-C); without, polls
+/// `watch [id]`: with an id, follows that connection's Watch stream until it closes (or Ctrl-C), across the silo
+/// holding it stopping; without, polls
 /// every registered connection and prints each change. One line per change; with --json, one JSON document per line.
 /// </summary>
 public static class WatchCommand
@@ -14,19 +15,12 @@ public static class WatchCommand
     public static Command Create(OperatorVerb verb)
     {
         var id = ConnectionIdArgument.CreateOptional("The connection to follow; without it, every connection is polled");
-        var interval = new Option<TimeSpan>("--interval")
+        var interval = new Option<TimeSpan?>("--interval")
         {
             Description = "Without an id: time between polls [default 1s]",
+            HelpName = "duration",
             CustomParser = result => DurationParser.Parse(result, "--interval"),
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(1),
         };
-        interval.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<TimeSpan>() <= TimeSpan.Zero)
-            {
-                result.AddError("--interval must be positive");
-            }
-        });
         var command = new Command("watch", "Print a connection's changes as they happen, or every connection's") { id, interval };
         return verb.Bind(command, async call =>
         {
@@ -34,7 +28,7 @@ public static class WatchCommand
             {
                 return call.Parse.GetValue(id) is { } connectionId
                     ? await FollowAsync(call, connectionId)
-                    : await PollAllAsync(call, call.Parse.GetValue(interval));
+                    : await PollAllAsync(call, call.Parse.GetValue(interval) ?? TimeSpan.FromSeconds(1));
             }
             catch (OperationCanceledException) when (call.Cancellation.IsCancellationRequested)
             {
@@ -48,13 +42,29 @@ public static class WatchCommand
     {
         await call.ExistingAsync(connectionId);
         ConnectionSnapshot? previous = null;
-        await foreach (var snapshot in call.Connection(connectionId).Watch(call.Cancellation).WithCancellation(call.Cancellation))
+        while (true)
         {
-            Print(call, previous, snapshot);
-            previous = snapshot;
-        }
+            try
+            {
+                await foreach (var snapshot in call.Connection(connectionId).Watch(call.Cancellation).WithCancellation(call.Cancellation))
+                {
+                    Print(call, previous, snapshot);
+                    previous = snapshot;
+                }
+            }
+            catch (EnumerationAbortedException)
+            {
+                // The grain deactivated between two reads of the stream; it lives on elsewhere.
+            }
 
-        return ExitCodes.Ok;
+            if (previous?.Phase == ConnectionPhase.Closed)
+            {
+                return ExitCodes.Ok;
+            }
+
+            // The silo holding the connection stopped and ended the watch: follow the connection where it lives now
+            // (if no silo is left, this call fails and the command exits 3).
+        }
     }
 
     private static async Task<int> PollAllAsync(OperatorCall call, TimeSpan interval)

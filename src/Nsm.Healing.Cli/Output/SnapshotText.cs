@@ -29,6 +29,7 @@ public static class SnapshotText
         output.WriteLine($"service      {view.NetworkService ?? "-"}");
         output.WriteLine($"endpoint     {view.Endpoint ?? "-"}");
         output.WriteLine($"path         {(view.Path.Count == 0 ? "-" : string.Join(" -> ", view.Path))}");
+        output.WriteLine($"labels       {(view.Labels.Count == 0 ? "-" : string.Join(", ", view.Labels.Select(label => $"{label.Key}={label.Value}")))}");
         output.WriteLine($"data plane   {view.DataPlane}");
         if (view.NextRefreshAt is { } refresh)
         {

@@ -6,36 +6,63 @@ namespace Nsm.Healing.Cli.Parsing;
 /// <summary>Durations as operators type them: 150ms, 2s, 5m, 1h, or a .NET TimeSpan such as 00:00:30.</summary>
 public static class DurationParser
 {
-    private static readonly (string Suffix, Func<double, TimeSpan> Make)[] Units =
+    private static readonly (string Suffix, TimeSpan Unit)[] Units =
     [
-        ("ms", TimeSpan.FromMilliseconds),
-        ("s", TimeSpan.FromSeconds),
-        ("m", TimeSpan.FromMinutes),
-        ("h", TimeSpan.FromHours),
+        ("ms", TimeSpan.FromMilliseconds(1)),
+        ("s", TimeSpan.FromSeconds(1)),
+        ("m", TimeSpan.FromMinutes(1)),
+        ("h", TimeSpan.FromHours(1)),
     ];
 
-    public static TimeSpan Parse(ArgumentResult result, string option)
+    /// <summary>
+    /// The option's duration; anything else is a parse error naming <paramref name="option"/>, so the command never
+    /// runs with it. Negative durations are refused, and zero too unless <paramref name="zeroAllowed"/>.
+    /// </summary>
+    public static TimeSpan Parse(ArgumentResult result, string option, bool zeroAllowed = false)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-        if (TryParse(text, out var duration))
+        if (FindProblem(text, zeroAllowed, out var duration) is { } problem)
         {
-            return duration;
+            result.AddError($"{option} {problem} (was '{text}')");
         }
 
-        result.AddError($"{option} must be a duration such as 150ms, 2s, 5m, 1h or 00:00:30 (was '{text}')");
-        return default;
+        return duration;
     }
 
+    /// <summary>Null when <paramref name="text"/> is a duration the rule allows; otherwise what is wrong with it.</summary>
+    public static string? FindProblem(string text, bool zeroAllowed, out TimeSpan duration)
+    {
+        if (!TryParse(text, out duration))
+        {
+            return "must be a duration such as 150ms, 2s, 5m, 1h or 00:00:30, at most 10675199 days";
+        }
+
+        if (duration < TimeSpan.Zero)
+        {
+            return "must not be negative";
+        }
+
+        return duration == TimeSpan.Zero && !zeroAllowed ? "must be more than 0" : null;
+    }
+
+    /// <summary>False for text that is not a duration, and for one too long for a <see cref="TimeSpan"/>.</summary>
     public static bool TryParse(string text, out TimeSpan duration)
     {
         text = text.Trim();
-        foreach (var (suffix, make) in Units)
+        foreach (var (suffix, unit) in Units)
         {
             if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
-                && double.IsFinite(amount))
+                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
             {
-                duration = make(amount);
+                // Compared in ticks as doubles: 1e300s or 99999999999999999999ms do not fit and are not durations.
+                var ticks = Math.Round(amount * unit.Ticks);
+                if (!double.IsFinite(ticks) || Math.Abs(ticks) >= TimeSpan.MaxValue.Ticks)
+                {
+                    duration = default;
+                    return false;
+                }
+
+                duration = TimeSpan.FromTicks((long)ticks);
                 return true;
             }
         }

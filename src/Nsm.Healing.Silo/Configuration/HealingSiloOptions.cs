@@ -27,8 +27,15 @@ public sealed class HealingSiloOptions
     /// <summary>Port Orleans clients (NSCs, the CLI) connect to (Orleans' default).</summary>
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>Port of the health endpoints, on every interface so the kubelet can probe it.</summary>
+    /// <summary>Port of the health endpoints, <c>/status</c> and the dashboard, on <see cref="HttpBindAddress"/>.</summary>
     public int HttpPort { get; set; } = 8080;
+
+    /// <summary>
+    /// The IP address <see cref="HttpPort"/> listens on, e.g. 127.0.0.1, 0.0.0.0 or ::. Empty: loopback on the
+    /// Development profile (the dashboard and its log stream stay on this machine), every interface on the Redis
+    /// profile (the kubelet probes the pod's address).
+    /// </summary>
+    public string? HttpBindAddress { get; set; }
 
     /// <summary>
     /// Development profile: the silo every other silo on this machine joins through, as ip:port of its silo

@@ -30,6 +30,8 @@ public static class SiloOptionsValidator
         Check(new[] { options.SiloPort, options.GatewayPort, options.HttpPort }.Distinct().Count() == 3,
             $"{Key(nameof(options.SiloPort))}, {nameof(options.GatewayPort)} and {nameof(options.HttpPort)} must differ " +
             $"(were {options.SiloPort}, {options.GatewayPort}, {options.HttpPort})");
+        Check(string.IsNullOrWhiteSpace(options.HttpBindAddress) || IPAddress.TryParse(options.HttpBindAddress, out _),
+            $"{Key(nameof(options.HttpBindAddress))} must be an IP address to listen on, e.g. 127.0.0.1, 0.0.0.0 or :: (was '{options.HttpBindAddress}')");
         Check(options.ShutdownTimeout > TimeSpan.Zero, $"{Key(nameof(options.ShutdownTimeout))} must be positive (was {options.ShutdownTimeout})");
         Check(Enum.IsDefined(options.Profile), $"{Key(nameof(options.Profile))} must be one of {string.Join(", ", Enum.GetNames<ClusterProfile>())}");
 

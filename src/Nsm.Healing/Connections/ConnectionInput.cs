@@ -19,7 +19,8 @@ public abstract record ConnectionInput
     /// <summary>The NSC hands over a connection it already made, already validated.</summary>
     public sealed record AdoptAsked(string NsmgrAddress, NetworkServiceRequest Request, HealPolicy Policy) : ConnectionInput;
 
-    public sealed record CloseAsked : ConnectionInput;
+    /// <summary>The NSC (or an operator) closes the connection; <paramref name="Reason"/> is what its record says, e.g. "closed by the NSC".</summary>
+    public sealed record CloseAsked(string Reason) : ConnectionInput;
 
     /// <summary>A heal trigger. <paramref name="About"/> is the connection a monitor event or a liveness check
     /// described; when given, a trigger about a connection already replaced is dropped.</summary>

@@ -110,8 +110,8 @@ public sealed class ConnectionMachine
             case AdoptAsked adopt:
                 OnAdopt(adopt, effects);
                 break;
-            case CloseAsked:
-                OnClose(effects);
+            case CloseAsked close:
+                OnClose(close.Reason, effects);
                 break;
             case Triggered { About: { } about } triggered when !MonitorEventRelevance.IsAboutCurrent(State.Connection, about):
                 effects.Add(new Observe(new ConnectionNote.StaleTrigger(triggered.Trigger, about.NetworkServiceEndpointName)));
@@ -209,7 +209,7 @@ public sealed class ConnectionMachine
     }
 
     /// <summary>Close wins: it cancels any heal (its shell already stopped the call in flight); no heal runs after it.</summary>
-    private void OnClose(EffectBatch effects)
+    private void OnClose(string reason, EffectBatch effects)
     {
         if (State.Phase is ConnectionPhase.None or ConnectionPhase.Closed)
         {
@@ -224,6 +224,7 @@ public sealed class ConnectionMachine
         }
 
         State.Phase = ConnectionPhase.Closing;
+        State.Reason = reason;
         effects.Add(new StopWakeup());
         effects.Add(new DropBackstop());
         if (State.CurrentHeal is { } heal)
@@ -247,7 +248,6 @@ public sealed class ConnectionMachine
     private void BecomeClosed(EffectBatch effects)
     {
         State.Phase = ConnectionPhase.Closed;
-        State.Reason = "closed by the NSC";
         ClearHealProgress();
         State.RefreshDueAt = null;
         State.TriggerWhilePaused = null;

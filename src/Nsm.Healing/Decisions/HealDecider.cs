@@ -17,6 +17,7 @@ public static class HealDecider
         ConnectionPhase.Healing => DecideWhileHealing(trigger, situation),
         // An operator may revive a connection that gave up; nothing else does, so a failure stays visible.
         ConnectionPhase.Failed when trigger == HealTrigger.Operator => HealAccordingToDataPlane(situation.DataPlane),
+        ConnectionPhase.Failed when trigger == HealTrigger.OperatorReselect => HealDecision.Reselect,
         // None, Requesting, Closing, Closed, Paused, Failed: no heal after close, none while paused or before the first answer.
         _ => HealDecision.Ignore,
     };
@@ -24,7 +25,7 @@ public static class HealDecider
     private static HealDecision DecideWhileUp(HealTrigger trigger, in HealSituation situation) => trigger switch
     {
         HealTrigger.RefreshDue or HealTrigger.RefreshRequested => HealDecision.Refresh,
-        HealTrigger.DataPlaneDown => HealDecision.Reselect,
+        HealTrigger.DataPlaneDown or HealTrigger.OperatorReselect => HealDecision.Reselect,
         HealTrigger.ConnectionDown or HealTrigger.ConnectionDeleted => situation.DataPlane switch
         {
             DataPlaneVerdict.Up => HealDecision.Restore,
@@ -38,6 +39,11 @@ public static class HealDecider
 
     private static HealDecision DecideWhileHealing(HealTrigger trigger, in HealSituation situation)
     {
+        if (trigger == HealTrigger.OperatorReselect)
+        {
+            return HealDecision.Reselect;
+        }
+
         if (trigger == HealTrigger.Operator)
         {
             return situation.HealInProgress == HealDecision.Reselect ? HealDecision.Reselect : HealAccordingToDataPlane(situation.DataPlane);

@@ -34,7 +34,7 @@ public static class PausedTriggers
 
     private static int Rank(HealTrigger trigger) => trigger switch
     {
-        HealTrigger.DataPlaneDown => 3,
+        HealTrigger.DataPlaneDown or HealTrigger.OperatorReselect => 3,
         HealTrigger.ConnectionDown or HealTrigger.ConnectionDeleted => 2,
         _ => 1,
     };

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nsm.Api;
@@ -88,14 +89,15 @@ public sealed class ConnectionGrain(
     async Task<ConnectionSnapshot> IConnectionGrain.Request(ConnectionRequest request)
     {
         var prepared = InitialRequestValidator.Prepare(Id, request);
-        await Call(new Input.RequestAsked(request.NsmgrAddress, prepared, request.Policy));
+        // Every grain key and metric tag derived from the address uses its one canonical spelling.
+        await Call(new Input.RequestAsked(NsmgrAddress.Canonicalize(request.NsmgrAddress), prepared, request.Policy));
         return Snapshot();
     }
 
     async Task<ConnectionSnapshot> IConnectionGrain.Adopt(AdoptRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        NsmgrAddress.Parse(request.NsmgrAddress);
+        request = request with { NsmgrAddress = NsmgrAddress.Canonicalize(request.NsmgrAddress) };
         (request.Policy ?? throw new ArgumentException("policy: must not be null", nameof(request))).Validate();
         var connection = request.Connection ?? throw new ArgumentException("connection: must not be null", nameof(request));
         InitialRequestValidator.RequireConnectionId(Id, connection.Id);
@@ -115,11 +117,15 @@ public sealed class ConnectionGrain(
         return Snapshot();
     }
 
-    async Task IConnectionGrain.Close()
+    Task IConnectionGrain.Close() => CloseFor("closed by the NSC");
+
+    Task IConnectionGrain.CloseByOperator() => CloseFor("closed by an operator");
+
+    private async Task CloseFor(string reason)
     {
         // Close wins: stop the call in flight now rather than after its timeout.
         _close.Raise();
-        await Call(new Input.CloseAsked(), lowerCloseSignal: true);
+        await Call(new Input.CloseAsked(reason), lowerCloseSignal: true);
     }
 
     Task<ConnectionSnapshot> IConnectionGrain.GetState() => Task.FromResult(Snapshot());
@@ -134,7 +140,9 @@ public sealed class ConnectionGrain(
 
         try
         {
-            await foreach (var snapshot in updates.ReadAllAsync(cancellationToken))
+            // A watcher must not hold a stopping silo up (a pending read delays grain deactivation by seconds).
+            var siloStopping = ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+            await foreach (var snapshot in WatcherSet.ReadAsync(updates, siloStopping, cancellationToken))
             {
                 yield return snapshot;
             }
@@ -157,6 +165,8 @@ public sealed class ConnectionGrain(
     }
 
     Task IConnectionGrain.HealNow() => Call(new Input.Triggered(HealTrigger.Operator));
+
+    Task IConnectionGrain.ReselectNow() => Call(new Input.Triggered(HealTrigger.OperatorReselect));
 
     Task IConnectionGrain.Pause(string reason) => Call(new Input.PauseAsked(reason));
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace Nsm.Healing.Grains;
@@ -46,5 +47,35 @@ internal sealed class WatcherSet
         }
 
         _watchers.Clear();
+    }
+
+    /// <summary>
+    /// One watcher's snapshots until its channel completes (the connection closed), the caller cancels, or the silo
+    /// starts to stop. A stop ends the watch cleanly on a snapshot that is not Closed: the connection lives on, on
+    /// another silo, and can be watched again.
+    /// </summary>
+    public static async IAsyncEnumerable<ConnectionSnapshot> ReadAsync(
+        ChannelReader<ConnectionSnapshot> reader, CancellationToken siloStopping, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, siloStopping);
+        while (await WaitToReadAsync(reader, watching.Token, siloStopping))
+        {
+            while (reader.TryRead(out var snapshot))
+            {
+                yield return snapshot;
+            }
+        }
+    }
+
+    private static async Task<bool> WaitToReadAsync(ChannelReader<ConnectionSnapshot> reader, CancellationToken watching, CancellationToken siloStopping)
+    {
+        try
+        {
+            return await reader.WaitToReadAsync(watching);
+        }
+        catch (OperationCanceledException) when (siloStopping.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 }

@@ -54,7 +54,8 @@ public static class HealingSiloBuilderExtensions
         services.AddSingleton<IValidateOptions<MonitorOptions>>(new NamedRuleValidator<MonitorOptions>(o => o.FindProblem()));
         services.TryAddSingleton<MonitorStreamRunner>();
         services.TryAddSingleton<AdmissionReserves>();
-        services.AddHostedService<MonitorSupervisor>();
+        services.AddSingleton<MonitorSupervisor>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<MonitorSupervisor>());
         services.TryAddSingleton<NsmgrChannelPool>();
         services.TryAddSingleton<INsmTokenProvider, ConfiguredTokenProvider>();
         services.TryAddSingleton<INsmgrClient, NsmgrClient>();

@@ -48,4 +48,12 @@ internal static partial class MonitorLog
     [LoggerMessage(EventId = 2011, EventName = "MonitorStreamBroken", Level = LogLevel.Warning,
         Message = "Monitor stream to NSMgr {Nsmgr} broke (epoch {Epoch}, failure {Failures} in a row): {Cause}; dialling again in {DelayMs} ms")]
     public static partial void StreamBroken(ILogger logger, string nsmgr, long epoch, int failures, string cause, long delayMs);
+
+    [LoggerMessage(EventId = 2012, EventName = "MonitorSupervisorStarted", Level = LogLevel.Information,
+        Message = "Monitor supervisor started: the silo is active; NSMgr monitors are checked on membership changes and every {SweepInterval}")]
+    public static partial void SupervisorStarted(ILogger logger, TimeSpan sweepInterval);
+
+    [LoggerMessage(EventId = 2013, EventName = "MonitorForgotLostConnections", Level = LogLevel.Warning,
+        Message = "NSMgr {Nsmgr}: {Count} registered connection(s) have no state any more (lost with a silo: Development profile) and are no longer listed")]
+    public static partial void ForgotLostConnections(ILogger logger, string nsmgr, int count);
 }

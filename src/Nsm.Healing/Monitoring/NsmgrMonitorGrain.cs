@@ -25,6 +25,8 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     // What each connection was last told, so a repeated DOWN does not start work twice.
     private readonly Dictionary<string, StreamObservation> _lastDelivered = new(StringComparer.Ordinal);
     private bool _streamConnected;
+    // Counts registrations, so a sweep can tell that an id it found without a connection was registered again meanwhile.
+    private long _registrations;
     private long _delivered, _unmatched, _unchanged, _losses, _snapshots;
 
     public NsmgrMonitorGrain(
@@ -65,6 +67,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     async Task INsmgrMonitorGrain.Register(string connectionId)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionId);
+        _registrations++;
         if (!State.ConnectionIds.Add(connectionId))
         {
             return;
@@ -87,20 +90,59 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
 
         _lastDelivered.Remove(connectionId);
         await _writer.WriteAsync();
+        await LeaveWhenEmptyAsync();
+    }
+
+    Task INsmgrMonitorGrain.EnsureRunning() => EnsureStreamAsync(CancellationToken.None);
+
+    /// <summary>
+    /// Asks every registered connection for its state, which also wakes it (its activation reschedules what was
+    /// due). A registration whose connection has no state any more (phase None: its state was lost with a silo, as
+    /// on the Development profile) is forgotten, so the registry, `nsm-heal list` and /status name only connections
+    /// that exist.
+    /// </summary>
+    async Task INsmgrMonitorGrain.WakeConnections()
+    {
+        var registrationsBefore = _registrations;
+        var ids = State.ConnectionIds.ToList();
+        var phases = await Task.WhenAll(ids.Select(async id =>
+        {
+            try
+            {
+                return (await GrainFactory.GetGrain<IConnectionGrain>(id).GetState()).Phase;
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // Mid-failover; the next membership change asks again.
+                return (ConnectionPhase?)null;
+            }
+        }));
+        var lost = ids.Where((_, i) => phases[i] == ConnectionPhase.None).ToList();
+        if (lost.Count == 0 || _registrations != registrationsBefore)
+        {
+            return;
+        }
+
+        MonitorLog.ForgotLostConnections(_logger, Address, lost.Count);
+        foreach (var id in lost)
+        {
+            State.ConnectionIds.Remove(id);
+            _lastDelivered.Remove(id);
+        }
+
+        await _writer.WriteAsync();
+        await LeaveWhenEmptyAsync();
+    }
+
+    /// <summary>With no connection left to watch: close the stream and leave the directory.</summary>
+    private async Task LeaveWhenEmptyAsync()
+    {
         if (State.ConnectionIds.Count == 0)
         {
             _runner.Stop(Address, State.Epoch);
             MarkStreamClosed(lost: false);
             await GrainFactory.GetGrain<IMonitorDirectoryGrain>(0).Remove(Address);
         }
-    }
-
-    Task INsmgrMonitorGrain.EnsureRunning() => EnsureStreamAsync(CancellationToken.None);
-
-    Task INsmgrMonitorGrain.WakeConnections()
-    {
-        Broadcast(State.ConnectionIds, events => events.Wake());
-        return Task.CompletedTask;
     }
 
     Task<MonitorStatus> INsmgrMonitorGrain.GetStatus() => Task.FromResult(new MonitorStatus

@@ -29,6 +29,10 @@ internal sealed class NsmgrMonitorLoop(
     // Set once the owner was told of a loss; cleared by the next snapshot. A loss is reported once per outage.
     private bool _lossReported;
 
+    // Failed streams in a row. A stream that delivered its snapshot was healthy, so the next outage backs off from
+    // the first delay again, however many outages came before.
+    private int _failures;
+
     public long Epoch => epoch;
 
     public bool IsCompleted => _run.IsCompleted;
@@ -40,7 +44,6 @@ internal sealed class NsmgrMonitorLoop(
     private async Task RunAsync()
     {
         var client = new MonitorConnection.MonitorConnectionClient(channels.Get(nsmgrAddress));
-        var failures = 0;
         try
         {
             while (!_stop.IsCancellationRequested)
@@ -51,12 +54,11 @@ internal sealed class NsmgrMonitorLoop(
                         MonitorLog.StaleLoopStopped(logger, nsmgrAddress, epoch);
                         return;
                     case StreamOutcome.Resync:
-                        failures = 0;
                         break;
                     case StreamOutcome.Broken broken:
-                        failures++;
-                        var delay = ReconnectDelay(failures);
-                        MonitorLog.StreamBroken(logger, nsmgrAddress, epoch, failures, broken.Reason, (long)delay.TotalMilliseconds);
+                        _failures++;
+                        var delay = ReconnectDelay(_failures);
+                        MonitorLog.StreamBroken(logger, nsmgrAddress, epoch, _failures, broken.Reason, (long)delay.TotalMilliseconds);
                         if (!_lossReported)
                         {
                             if (!await owner.OnStreamLost(epoch, broken.Reason))
@@ -118,6 +120,7 @@ internal sealed class NsmgrMonitorLoop(
             }
 
             _lossReported = false;
+            _failures = 0;
             return await PumpAsync(responses, stream);
         }
         catch (Exception e) when (IsCancellation(e) && !_stop.IsCancellationRequested && resync.IsCancellationRequested)

@@ -59,7 +59,11 @@ internal sealed class FakeConnectionGrain(string connectionId) : IConnectionGrai
             : Task.CompletedTask;
     }
 
+    public Task CloseByOperator() => throw new NotSupportedException();
+
     public Task HealNow() => throw new NotSupportedException();
+
+    public Task ReselectNow() => throw new NotSupportedException();
 
     public Task Pause(string reason) => throw new NotSupportedException();
 

@@ -27,6 +27,22 @@ public sealed class SiloOptionsValidatorTests
         ["Nsm:Cluster:SiloPort, GatewayPort and HttpPort must differ (were 11111, 11111, 8080)"],
         SiloOptionsValidator.Problems(new HealingSiloOptions { GatewayPort = 11111 }));
 
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    [InlineData("::1")]
+    public void The_http_bind_address_may_be_any_ip_address(string address) =>
+        Assert.Empty(SiloOptionsValidator.Problems(new HealingSiloOptions { HttpBindAddress = address }));
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("*")]
+    [InlineData("http://0.0.0.0")]
+    public void The_http_bind_address_must_be_an_ip_address(string address) => Assert.Equal(
+        [$"Nsm:Cluster:HttpBindAddress must be an IP address to listen on, e.g. 127.0.0.1, 0.0.0.0 or :: (was '{address}')"],
+        SiloOptionsValidator.Problems(new HealingSiloOptions { HttpBindAddress = address }));
+
     [Fact]
     public void Ids_must_not_be_empty() => Assert.Equal(
         ["Nsm:Cluster:ClusterId must not be empty", "Nsm:Cluster:ServiceId must not be empty"],

@@ -96,7 +96,7 @@ internal sealed class MachineRunner
     public void Close()
     {
         _closeRaised = true;
-        Feed(new CloseAsked());
+        Feed(new CloseAsked("closed by the NSC"));
         _closeRaised = false;
         // Only a Close that was stored is the end: one storage refused left the connection as it was, and said so.
         ClosedByNsc = Machine.State.Phase == ConnectionPhase.Closed;
