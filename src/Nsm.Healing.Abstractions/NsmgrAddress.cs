@@ -20,6 +20,7 @@ public sealed record NsmgrAddress(Uri HttpUri, string? UnixSocketPath)
         ? "unix://" + path.Replace("%", "%25", StringComparison.Ordinal).Replace("?", "%3F", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal)
         : $"{HttpUri.Scheme}://{HttpUri.Host}:{HttpUri.Port}";
 
+    /// <summary>The <see cref="Canonical"/> spelling.</summary>
     public override string ToString() => Canonical;
 
     /// <summary>The canonical form of <paramref name="address"/>; throws like <see cref="Parse"/>.</summary>
