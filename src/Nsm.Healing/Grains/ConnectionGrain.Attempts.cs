@@ -75,7 +75,7 @@ public sealed partial class ConnectionGrain
         }
 
         var admission = GrainFactory.GetGrain<IHealAdmissionGrain>(address);
-        if (reserves.TryTake(address, out var permit))
+        if (reserves.TryTake(address, HealAttempt.Longest(State.Policy), out var permit))
         {
             if (_queuedAtAdmission)
             {
@@ -172,7 +172,7 @@ public sealed partial class ConnectionGrain
     {
         try
         {
-            return await admission.TryAdmit(Id);
+            return await admission.TryAdmit(Id, HealAttempt.Longest(State.Policy));
         }
         catch (Exception e)
         {
