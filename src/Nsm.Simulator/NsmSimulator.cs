@@ -37,8 +37,8 @@ public sealed class NsmSimulator : IAsyncDisposable
 
     public SimulatorRecords Records => _simulation.Records;
 
-    /// <summary>Connections an NSMgr closed with GOAWAY "too_many_pings", as a grpc-go NSMgr would have.</summary>
-    public KeepaliveGoAways KeepaliveGoAways { get; } = new();
+    /// <summary>Client PINGs the NSMgrs saw, and connections they closed for too many (GOAWAY "too_many_pings").</summary>
+    public KeepaliveRecord Keepalive { get; } = new();
 
     internal Simulation Simulation => _simulation;
 
@@ -67,7 +67,7 @@ public sealed class NsmSimulator : IAsyncDisposable
         {
             foreach (var node in topology.Nodes)
             {
-                simulator._hosts.Add(node.Nsmgr, await NsmgrHost.StartAsync(node, simulation, loggers, tls, keepalive, simulator.KeepaliveGoAways, cancellationToken).ConfigureAwait(false));
+                simulator._hosts.Add(node.Nsmgr, await NsmgrHost.StartAsync(node, simulation, loggers, tls, keepalive, simulator.Keepalive, cancellationToken).ConfigureAwait(false));
             }
 
             simulator._control = await ControlSurface.StartAsync(simulator, controlPort, loggers, cancellationToken).ConfigureAwait(false);

@@ -12,15 +12,15 @@ namespace Nsm.Simulator.Keepalive;
 /// "too_many_pings" at a frame boundary, then closes the connection. Frames pass through whole and unchanged.
 /// </summary>
 /// <param name="time">Wall-clock in production, like grpc-go's: client PINGs come on real time whatever the simulation's clock.</param>
-/// <param name="goAways">Counts every GOAWAY sent, so tests can assert a client never earned one.</param>
-internal sealed class KeepaliveEnforcement(KeepalivePolicy policy, TimeProvider time, string nsmgr, KeepaliveGoAways goAways, ILogger logger)
+/// <param name="record">Counts PINGs and GOAWAYs, so tests can wait on them and assert a client never earned one.</param>
+internal sealed class KeepaliveEnforcement(KeepalivePolicy policy, TimeProvider time, string nsmgr, KeepaliveRecord record, ILogger logger)
 {
     public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         var transport = connection.Transport;
         var toServer = new Pipe();
         var fromServer = new Pipe();
-        var watch = new ConnectionWatch(new PingStrikes(policy));
+        var watch = new ConnectionWatch(new PingStrikes(policy), record);
         connection.Transport = new Duplex(toServer.Reader, fromServer.Writer);
         var inbound = Task.Run(() => PumpClientFrames(transport.Input, toServer.Writer, watch, fromServer.Reader));
         var outbound = Task.Run(() => PumpServerFrames(fromServer.Reader, transport.Output, watch));
@@ -71,7 +71,7 @@ internal sealed class KeepaliveEnforcement(KeepalivePolicy policy, TimeProvider 
                 if (violated)
                 {
                     SimulatorLog.TooManyPings(logger, nsmgr, watch.Strikes);
-                    goAways.Add();
+                    record.GoAwaySent();
                     watch.GoAwayDue = true;
                     // Wakes the outbound pump, which sends GOAWAY between two whole frames.
                     serverFrames.CancelPendingRead();
@@ -132,7 +132,7 @@ internal sealed class KeepaliveEnforcement(KeepalivePolicy policy, TimeProvider 
     }
 
     /// <summary>What both directions share: the strikes, the open streams, and whether GOAWAY is due.</summary>
-    private sealed class ConnectionWatch(PingStrikes strikes)
+    private sealed class ConnectionWatch(PingStrikes strikes, KeepaliveRecord record)
     {
         private readonly Lock _lock = new();
         private readonly HashSet<int> _openStreams = [];
@@ -162,6 +162,7 @@ internal sealed class KeepaliveEnforcement(KeepalivePolicy policy, TimeProvider 
                         _openStreams.Remove(frame.StreamId);
                         break;
                     case Http2Frame.Ping when frame.IsPingRequest:
+                        record.PingReceived();
                         return strikes.OnClientPing(now, _openStreams.Count > 0);
                 }
 

@@ -31,7 +31,7 @@ internal sealed class NsmgrHost : IAsyncDisposable
     public string? UnixSocket { get; }
 
     public static async Task<NsmgrHost> StartAsync(
-        NodeSpec node, Simulation simulation, ILoggerFactory loggers, SimulatorTls? tls, KeepalivePolicy keepalive, KeepaliveGoAways goAways, CancellationToken cancellationToken)
+        NodeSpec node, Simulation simulation, ILoggerFactory loggers, SimulatorTls? tls, KeepalivePolicy keepalive, KeepaliveRecord keepaliveRecord, CancellationToken cancellationToken)
     {
         if (node.UnixSocket is not null)
         {
@@ -39,7 +39,7 @@ internal sealed class NsmgrHost : IAsyncDisposable
         }
 
         // Wall-clock, as grpc-go's: client PINGs arrive on real time whatever clock the simulation runs on.
-        var enforcement = new KeepaliveEnforcement(keepalive, TimeProvider.System, node.Nsmgr, goAways, loggers.CreateLogger<KeepaliveEnforcement>());
+        var enforcement = new KeepaliveEnforcement(keepalive, TimeProvider.System, node.Nsmgr, keepaliveRecord, loggers.CreateLogger<KeepaliveEnforcement>());
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
