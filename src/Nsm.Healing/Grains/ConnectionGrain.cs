@@ -24,6 +24,7 @@ namespace Nsm.Healing.Grains;
 public sealed partial class ConnectionGrain(
     [PersistentState("connection", HealingStorage.Name)] IPersistentState<ConnectionState> state,
     INsmgrClient nsmgr,
+    NsmgrAddressAllowList allowedNsmgrs,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     JitterSource jitter,
     AdmissionReserves reserves,
@@ -81,6 +82,7 @@ public sealed partial class ConnectionGrain(
     async Task<ConnectionSnapshot> IConnectionGrain.Request(ConnectionRequest request)
     {
         var prepared = InitialRequestValidator.Prepare(Id, request);
+        allowedNsmgrs.Require(request.NsmgrAddress);
         return await Exclusive(async () =>
         {
             if (IsOpen(State.Phase))
@@ -127,6 +129,7 @@ public sealed partial class ConnectionGrain(
     {
         ArgumentNullException.ThrowIfNull(request);
         NsmgrAddress.Parse(request.NsmgrAddress);
+        allowedNsmgrs.Require(request.NsmgrAddress);
         (request.Policy ?? throw new ArgumentException("policy: must not be null", nameof(request))).Validate();
         var connection = request.Connection ?? throw new ArgumentException("connection: must not be null", nameof(request));
         InitialRequestValidator.RequireConnectionId(Id, connection.Id);

@@ -55,6 +55,7 @@ public static class HealingSiloBuilderExtensions
         services.TryAddSingleton<MonitorStreamRunner>();
         services.TryAddSingleton<AdmissionReserves>();
         services.AddHostedService<MonitorSupervisor>();
+        services.TryAddSingleton<NsmgrAddressAllowList>();
         services.TryAddSingleton<NsmgrChannelPool>();
         services.TryAddSingleton<INsmTokenProvider, ConfiguredTokenProvider>();
         services.TryAddSingleton<INsmgrClient, NsmgrClient>();

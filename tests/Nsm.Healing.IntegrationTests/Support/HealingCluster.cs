@@ -29,6 +29,9 @@ public sealed class HealingCluster : IAsyncDisposable
         options.ReconnectMaxDelay = TimeSpan.FromMilliseconds(500);
     }
 
+    /// <summary>Tests dial simulators and hostile servers on loopback and unix sockets; nothing else.</summary>
+    public static readonly string[] LoopbackNsmgrs = ["http://127.0.0.1:*", "https://127.0.0.1:*", "https://localhost:*", "unix://*"];
+
     /// <param name="processWideStorage">State that survives an in-process silo kill (see <see cref="ProcessWideGrainStorage"/>).</param>
     public static async Task<HealingCluster> StartAsync(
         int silos = 2, TimeProvider? grainTime = null, bool processWideStorage = false,
@@ -46,7 +49,11 @@ public sealed class HealingCluster : IAsyncDisposable
                 silo.AddMemoryGrainStorage(HealingStorage.Name);
             }
 
-            silo.UseInMemoryReminderService().AddNsmHealing(configureNsmgr: nsmgr, configureMonitor: monitor ?? TestMonitorOptions);
+            silo.UseInMemoryReminderService().AddNsmHealing(configureNsmgr: options =>
+            {
+                options.AllowedAddresses = LoopbackNsmgrs;
+                nsmgr?.Invoke(options);
+            }, configureMonitor: monitor ?? TestMonitorOptions);
         });
         if (grainTime is not null)
         {
