@@ -18,7 +18,7 @@ public sealed class NsmgrKeepaliveTests
     /// Longer than three pings of any keepalive shorter than MinTime would take: the 10 s pings the silo used to send
     /// earned GOAWAY after about 30 s. Overridable for a long run (docs/reliability.md).
     /// </summary>
-    private static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(
+    internal static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(
         int.TryParse(Environment.GetEnvironmentVariable("NSM_QUIET_STREAM_SECONDS"), out var seconds) ? seconds : 50);
 
     [Fact]
@@ -45,5 +45,32 @@ public sealed class NsmgrKeepaliveTests
         await new NetworkService.NetworkServiceClient(lease.Channel).RequestAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
         Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(10)), "the stream is still open and delivers the next event");
         Assert.Equal(ConnectionEventType.Update, stream.ResponseStream.Current.Type);
+    }
+}
+
+/// <summary>The same claim through a silo: its monitor stream behind quiet connections is never lost, so nothing restores.</summary>
+public sealed class QuietMonitorStreamTests
+{
+    [Fact]
+    public async Task Connections_behind_a_quiet_stream_to_a_grpc_go_policing_nsmgr_never_see_it_lost()
+    {
+        await using var cluster = await HealingCluster.StartAsync(silos: 1);
+        await using var scenario = await NscScenario.StartAsync(cluster, SimulatorTopology.Default(nodes: 1));
+        var id = NscScenario.NewId("quiet-connection");
+        var grain = await scenario.ConnectAsync(id);
+        var monitor = cluster.Monitor(scenario.Simulator.NsmgrAddress("nsmgr-1"));
+        var startedAt = DateTime.UtcNow;
+
+        // Nothing to wait on: the claim is that nothing happens to a silent stream for this long.
+        while (DateTime.UtcNow - startedAt < NsmgrKeepaliveTests.QuietFor && (await monitor.GetStatus()).StreamLosses == 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(0, (await monitor.GetStatus()).StreamLosses);
+        Assert.Equal(0, scenario.Simulator.Keepalive.GoAways);
+        var state = await grain.GetState();
+        Assert.Equal(ConnectionPhase.Up, state.Phase);
+        Assert.Empty(state.History);
     }
 }
