@@ -48,4 +48,8 @@ internal static partial class MonitorLog
     [LoggerMessage(EventId = 2011, EventName = "MonitorStreamBroken", Level = LogLevel.Warning,
         Message = "Monitor stream to NSMgr {Nsmgr} broke (epoch {Epoch}, failure {Failures} in a row): {Cause}; dialling again in {DelayMs} ms")]
     public static partial void StreamBroken(ILogger logger, string nsmgr, long epoch, int failures, string cause, long delayMs);
+
+    [LoggerMessage(EventId = 2012, EventName = "MonitorStateWriteFailed", Level = LogLevel.Warning,
+        Message = "Monitor of NSMgr {Nsmgr} could not store {What}: {Cause}; it holds in this activation only")]
+    public static partial void StateWriteFailed(ILogger logger, string nsmgr, string what, string cause);
 }

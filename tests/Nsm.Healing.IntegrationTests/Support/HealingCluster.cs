@@ -4,6 +4,7 @@ using Nsm.Healing.Hosting;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 using Orleans.Reminders;
+using Orleans.Storage;
 using Orleans.Runtime.Hosting;
 using Orleans.TestingHost;
 
@@ -33,14 +34,19 @@ public sealed class HealingCluster : IAsyncDisposable
     public static readonly string[] LoopbackNsmgrs = ["http://127.0.0.1:*", "https://127.0.0.1:*", "https://localhost:*", "unix://*"];
 
     /// <param name="processWideStorage">State that survives an in-process silo kill (see <see cref="ProcessWideGrainStorage"/>).</param>
+    /// <param name="failOnDemandStorage">Each silo's storage is a <see cref="FailOnDemandGrainStorage"/> (see <see cref="StorageOf"/>).</param>
     public static async Task<HealingCluster> StartAsync(
         int silos = 2, TimeProvider? grainTime = null, bool processWideStorage = false,
-        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null)
+        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null, bool failOnDemandStorage = false)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
         {
-            if (processWideStorage)
+            if (failOnDemandStorage)
+            {
+                silo.Services.AddGrainStorage(HealingStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<FailOnDemandGrainStorage>(services));
+            }
+            else if (processWideStorage)
             {
                 silo.Services.AddGrainStorage(HealingStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<ProcessWideGrainStorage>(services));
             }
@@ -67,6 +73,10 @@ public sealed class HealingCluster : IAsyncDisposable
         await cluster.DeployAsync();
         return new HealingCluster(cluster);
     }
+
+    /// <summary>The grain storage of silo <paramref name="silo"/>, when the cluster was started with fail-on-demand storage.</summary>
+    public FailOnDemandGrainStorage StorageOf(int silo = 0) =>
+        (FailOnDemandGrainStorage)Cluster.Silos[silo].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(HealingStorage.Name);
 
     public IConnectionGrain Connection(string id) => Client.GetGrain<IConnectionGrain>(id);
 
