@@ -360,7 +360,7 @@ public sealed partial class ConnectionGrain(
         Phase = State.Phase,
         Reason = State.Reason,
         NsmgrAddress = State.NsmgrAddress,
-        Connection = State.Connection,
+        Connection = SecretRedaction.WithoutTokens(State.Connection),
         DataPlane = EffectiveDataPlane(),
         CurrentHeal = State.CurrentHeal,
         NextAttemptAt = State.NextAttemptAt,
