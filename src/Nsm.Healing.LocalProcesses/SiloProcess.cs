@@ -47,6 +47,10 @@ public sealed class SiloProcess : IAsyncDisposable
             ["Nsm__Cluster__SiloPort"] = ports.Silo.ToString(),
             ["Nsm__Cluster__GatewayPort"] = ports.Gateway.ToString(),
             ["Nsm__Cluster__HttpPort"] = ports.Http.ToString(),
+            // Local silos dial simulated NSMgrs on this machine: loopback TCP and sockets under the temporary directory.
+            ["Nsm__Nsmgr__AllowedAddresses__0"] = "http://127.0.0.1:*",
+            ["Nsm__Nsmgr__AllowedAddresses__1"] = "https://127.0.0.1:*",
+            ["Nsm__Nsmgr__AllowedAddresses__2"] = $"unix://{Path.GetTempPath().TrimEnd('/')}/*",
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };

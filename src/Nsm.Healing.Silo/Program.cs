@@ -67,6 +67,7 @@ builder.Services.AddSiloHealthChecks();
 builder.Services.AddClusterStatus();
 
 var app = builder.Build();
+app.UseOperatorPagesGate(options.Telemetry);
 app.MapSiloHealthEndpoints();
 app.MapClusterStatus();
 app.MapDashboard(options.Telemetry);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Nsm.Simulator.Control;
 using Nsm.Simulator.Faults;
+using Nsm.Simulator.Keepalive;
 using Nsm.Simulator.Recording;
 using Nsm.Simulator.Services;
 using Nsm.Simulator.Topology;
@@ -36,20 +37,26 @@ public sealed class NsmSimulator : IAsyncDisposable
 
     public SimulatorRecords Records => _simulation.Records;
 
+    /// <summary>Client PINGs the NSMgrs saw, and connections they closed for too many (GOAWAY "too_many_pings").</summary>
+    public KeepaliveRecord Keepalive { get; } = new();
+
     internal Simulation Simulation => _simulation;
 
     /// <summary>Starts every NSMgr and the control surface; ports are chosen by the OS unless the topology fixes them.</summary>
     /// <param name="timeProvider">The clock for tokens, expiry, downtime and latency; a FakeTimeProvider in tests.</param>
     /// <param name="controlPort">Loopback port of the control surface; 0 picks a free one.</param>
     /// <param name="tls">Serve the NSMgrs over TLS (and mTLS); plaintext h2c when null.</param>
+    /// <param name="keepalive">How the NSMgrs police client PINGs; grpc-go's defaults (<see cref="KeepalivePolicy.Default"/>) when null.</param>
     public static async Task<NsmSimulator> StartAsync(
         SimulatorTopology topology,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
         int controlPort = 0,
         CancellationToken cancellationToken = default,
-        SimulatorTls? tls = null)
+        SimulatorTls? tls = null,
+        KeepalivePolicy? keepalive = null)
     {
+        keepalive = (keepalive ?? KeepalivePolicy.Default).Validate();
         TopologyValidator.Validate(topology);
         ArgumentOutOfRangeException.ThrowIfNegative(controlPort);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(controlPort, 65535);
@@ -60,7 +67,7 @@ public sealed class NsmSimulator : IAsyncDisposable
         {
             foreach (var node in topology.Nodes)
             {
-                simulator._hosts.Add(node.Nsmgr, await NsmgrHost.StartAsync(node, simulation, loggers, tls, cancellationToken).ConfigureAwait(false));
+                simulator._hosts.Add(node.Nsmgr, await NsmgrHost.StartAsync(node, simulation, loggers, tls, keepalive, simulator.Keepalive, cancellationToken).ConfigureAwait(false));
             }
 
             simulator._control = await ControlSurface.StartAsync(simulator, controlPort, loggers, cancellationToken).ConfigureAwait(false);

@@ -36,7 +36,7 @@ public sealed class BenchCluster : IAsyncDisposable
                 silo.AddRedisGrainStorage(HealingStorage.Name, options => options.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redisStorage));
             }
 
-            silo.UseInMemoryReminderService().AddNsmHealing(configureMonitor: monitor);
+            silo.UseInMemoryReminderService().AddNsmHealing(configureNsmgr: nsmgr => nsmgr.AllowedAddresses = ["http://127.0.0.1:*", "unix://*"], configureMonitor: monitor);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

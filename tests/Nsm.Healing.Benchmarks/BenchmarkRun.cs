@@ -14,4 +14,5 @@ public sealed record BenchmarkRun(
     double SimulatorOnlyBytesPerConnection,
     IReadOnlyList<FootprintResult> Footprint,
     IReadOnlyList<RecoveryResult> Recovery,
-    IReadOnlyList<IngestionResult> Ingestion);
+    IReadOnlyList<IngestionResult> Ingestion,
+    IReadOnlyList<CostResult>? Costs);

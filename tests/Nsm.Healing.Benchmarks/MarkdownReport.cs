@@ -101,6 +101,8 @@ public static class MarkdownReport
         md.Append(FootprintReport.Render(run.Footprint));
         md.AppendLine();
         md.Append(RecoveryReport.Render(run.Recovery));
+        md.AppendLine();
+        md.Append(CostsReport.Render(run.Costs));
 
         if (run.Micro.Count > 0)
         {

@@ -135,8 +135,13 @@ var recovery = mode is "all" or "smoke"
     ? await RecoveryBenchmark.RunAsync(connections: smoke ? 20 : 200, healsInFlight: smoke ? 5 : 50, rounds: smoke ? 1 : 3, log)
     : [];
 
+// What registering, a silo's death and /status cost at N connections.
+var costs = mode is "all" or "smoke"
+    ? await CostsBenchmark.RunAsync(connections: smoke ? 2_000 : 100_000, silos: 3, log)
+    : [];
+
 var simulatorBytes = storms.Length > 0 ? await HealStormBenchmark.SimulatorBytesPerConnectionAsync(storms.Max()) : double.NaN;
-var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Current(), silos, samples, singleHeal, stormResults, micro, simulatorBytes, footprint, recovery, ingestion);
+var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Current(), silos, samples, singleHeal, stormResults, micro, simulatorBytes, footprint, recovery, ingestion, costs);
 var resultsDirectory = Path.Combine(root, "BenchmarkResults");
 Directory.CreateDirectory(resultsDirectory);
 var resultsName = $"{mode}-{started:yyyyMMdd-HHmmss}.json";

@@ -1,3 +1,4 @@
+using Nsm.Healing.Decisions;
 using Nsm.Healing.Admission;
 using Nsm.Healing.IntegrationTests.Support;
 using Nsm.Simulator.Topology;
@@ -22,7 +23,7 @@ public sealed class HealPermitTests(FaultClusterFixture fixture)
         var before = await admission.GetStatus();
 
         // The admission grants the permit of a heal that ended meanwhile, and tells the connection.
-        Assert.True((await admission.TryAdmit(id)).Admitted);
+        Assert.True((await admission.TryAdmit(id, PermitLease.Longest(HealPolicy.Default))).Admitted);
         await fixture.Cluster.Events(id).OnHealAdmitted();
 
         await Eventually.True(async () => (await admission.GetStatus()).InUse == before.InUse, "the permit handed back");
@@ -85,7 +86,7 @@ public sealed class HealPermitTests(FaultClusterFixture fixture)
     private async Task<IHealAdmissionGrain> QueueAHeal(NscScenario scenario, IConnectionGrain grain)
     {
         var admission = Admission(scenario);
-        Assert.True((await admission.TryAdmit("another-heal")).Admitted);
+        Assert.True((await admission.TryAdmit("another-heal", PermitLease.Longest(HealPolicy.Default))).Admitted);
         await grain.HealNow();
         await Eventually.True(async () => (await admission.GetStatus()).Waiting == 1, "the heal waiting at the admission");
         return admission;

@@ -28,9 +28,9 @@ public sealed class LostConnectionRegistrationTests(ClusterFixture fixture)
         Assert.Contains(scenario.Simulator.NsmgrAddress("nsmgr-2"), await directory.List());
         Assert.Equal(ConnectionPhase.None, (await fixture.Cluster.Connection(lost).GetState()).Phase);
 
-        // What every silo's supervisor does when membership changes.
-        await monitor.WakeConnections();
-        await otherMonitor.WakeConnections();
+        // What every silo's supervisor does when a silo leaves the cluster.
+        await monitor.WakeConnections(membershipVersion: 1);
+        await otherMonitor.WakeConnections(membershipVersion: 1);
 
         await Eventually.True(async () => (await monitor.GetConnectionIds()).SequenceEqual([live]), "the lost registration to be forgotten");
         await Eventually.True(async () => !(await directory.List()).Contains(scenario.Simulator.NsmgrAddress("nsmgr-2")),

@@ -29,7 +29,8 @@ public sealed class MonitorBackoffTests
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(20),
             InitialStateTimeout = TimeSpan.FromSeconds(5),
         };
-        using var channels = new NsmgrChannelPool(Options.Create(new NsmgrClientOptions()));
+        var nsmgrs = Options.Create(new NsmgrClientOptions { AllowedAddresses = HealingCluster.LoopbackNsmgrs });
+        using var channels = new NsmgrChannelPool(nsmgrs, new NsmgrAddressAllowList(nsmgrs), TimeProvider.System);
         var loop = new NsmgrMonitorLoop(simulator.NsmgrAddress("nsmgr-1"), epoch: 1, owner, channels, options,
             new NsmgrClientOptions().MaxReceiveMessageBytes, new JitterSource(new Random(7)), TimeProvider.System, new BrokenStreamLogger(events));
         loop.Start();
@@ -79,7 +80,7 @@ public sealed class MonitorBackoffTests
 
         public Task EnsureRunning() => throw new NotSupportedException();
 
-        public Task WakeConnections() => throw new NotSupportedException();
+        public Task WakeConnections(long membershipVersion) => throw new NotSupportedException();
 
         public Task<MonitorStatus> GetStatus() => throw new NotSupportedException();
 

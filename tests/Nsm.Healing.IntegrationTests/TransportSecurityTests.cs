@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Nsm.Healing.IntegrationTests.Support;
+using Nsm.Healing.Nsmgr;
 using Nsm.Simulator;
 using Nsm.Simulator.Services;
 using Nsm.Simulator.Topology;
@@ -29,11 +31,33 @@ public sealed class TransportSecurityTests : IDisposable
         var snapshot = await grain.Request(new ConnectionRequest { NsmgrAddress = address, Request = NscScenario.NewRequest(id), Policy = NscScenario.FastPolicy });
 
         Assert.Equal(ConnectionPhase.Up, snapshot.Phase);
-        Assert.Equal("secret-test-token", snapshot.Connection!.Path.PathSegments[0].Token);
+        // The token reached the NSMgr (which puts the NSC's token in its path segment), and is never served back.
+        Assert.Equal("secret-test-token", (await AtNsmgr(address, id)).Path.PathSegments[0].Token);
+        Assert.Equal("", snapshot.Connection!.Path.PathSegments[0].Token);
         await Eventually.True(() => simulator.Records.OpenMonitorStreams("nsmgr-1") == 1, "the monitor stream over mTLS");
         simulator.Faults.KillForwarder(simulator.WiringOf(id)!.Forwarders[0]);
         await Eventually.Phase(grain, ConnectionPhase.Up, s => s.History.Count == 1);
         await grain.Close();
+    }
+
+    /// <summary>The connection as the NSMgr holds it, read from its monitor snapshot over the silo's own mTLS channel settings.</summary>
+    private async Task<Nsm.Api.Connection> AtNsmgr(string address, string id)
+    {
+        var options = Options.Create(new NsmgrClientOptions
+        {
+            AllowedAddresses = HealingCluster.LoopbackNsmgrs,
+            Tls = new NsmgrTlsOptions
+            {
+                CaCertificatePath = _certificates.CaPath,
+                ClientCertificatePath = _certificates.ClientCertificatePath,
+                ClientKeyPath = _certificates.ClientKeyPath,
+            },
+        });
+        using var pool = new NsmgrChannelPool(options, new NsmgrAddressAllowList(options), TimeProvider.System);
+        using var lease = pool.Rent(address);
+        using var stream = new Nsm.Api.MonitorConnection.MonitorConnectionClient(lease.Channel).MonitorConnections(new Nsm.Api.MonitorScopeSelector());
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+        return stream.ResponseStream.Current.Connections.Values.Single(connection => connection.Path.PathSegments[0].Id == id);
     }
 
     [Fact]

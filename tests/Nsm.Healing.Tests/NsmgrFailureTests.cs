@@ -34,12 +34,12 @@ public sealed class NsmgrFailureTests
     [InlineData(StatusCode.Internal, true)]
     [InlineData(StatusCode.Aborted, true)]
     [InlineData(StatusCode.Unavailable, true)]
+    [InlineData(StatusCode.ResourceExhausted, true)]
     [InlineData(StatusCode.OK, false)]
     [InlineData(StatusCode.InvalidArgument, false)]
     [InlineData(StatusCode.NotFound, false)]
     [InlineData(StatusCode.AlreadyExists, false)]
     [InlineData(StatusCode.PermissionDenied, false)]
-    [InlineData(StatusCode.ResourceExhausted, false)]
     [InlineData(StatusCode.FailedPrecondition, false)]
     [InlineData(StatusCode.OutOfRange, false)]
     [InlineData(StatusCode.Unimplemented, false)]
@@ -51,8 +51,7 @@ public sealed class NsmgrFailureTests
     [Fact]
     public void A_call_that_got_no_answer_may_always_have_landed()
     {
-        // ResourceExhausted counts as unreachable for escalation, but it is an answer: the NSMgr refused the work.
-        foreach (var status in Enum.GetValues<StatusCode>().Where(s => NsmgrFailure.IsUnreachable(s.ToString()) && s != StatusCode.ResourceExhausted))
+        foreach (var status in Enum.GetValues<StatusCode>().Where(s => NsmgrFailure.IsUnreachable(s.ToString())))
         {
             Assert.True(NsmgrFailure.MayHaveTakenEffect(status.ToString()), $"{status} is unreachable but owes no Close");
         }

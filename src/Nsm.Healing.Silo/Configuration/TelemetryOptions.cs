@@ -18,4 +18,11 @@ public sealed class TelemetryOptions
 
     /// <summary>The Orleans dashboard under /dashboard on the HTTP port.</summary>
     public bool Dashboard { get; set; } = true;
+
+    /// <summary>
+    /// Whether /status and /dashboard answer callers other than the silo's own loopback (kubectl port-forward arrives
+    /// there). Off by default: neither asks who is calling, and the dashboard calls grain methods for whoever asks.
+    /// The health endpoints answer everyone either way.
+    /// </summary>
+    public bool OperatorPagesFromAnywhere { get; set; }
 }

@@ -5,6 +5,7 @@ public sealed record ClusterStatus(IReadOnlyList<NsmgrStatus> Nsmgrs, IReadOnlyD
 
 /// <summary>One NSMgr: its monitor stream, its connections by phase, and its heal admission.</summary>
 /// <param name="Unanswered">Registered connections whose grain did not answer (e.g. during a failover); counted in no phase.</param>
+/// <param name="Uncounted">Registered connections not asked for their phase: one read asks at most <see cref="ClusterStatusReader.MaxConnectionsCounted"/>.</param>
 public sealed record NsmgrStatus(
     string Address,
     bool StreamConnected,
@@ -13,7 +14,8 @@ public sealed record NsmgrStatus(
     int Registered,
     IReadOnlyDictionary<string, int> Phases,
     int Unanswered,
-    AdmissionView Admission);
+    AdmissionView Admission,
+    int Uncounted);
 
 /// <summary>Heal admission (storm control) at one NSMgr: heals allowed at once, running, and queued.</summary>
 public sealed record AdmissionView(int Budget, int InUse, int Waiting);

@@ -5,21 +5,42 @@ namespace Nsm.Healing.Silo.Status;
 
 /// <summary>
 /// Reads <see cref="ClusterStatus"/> from the grains: the directory, each NSMgr's monitor and admission grains, and one
-/// GetState call per registered connection. That last part costs a call (and an activation) per connection, so this
-/// is for an operator's look at the cluster, not for tight polling.
+/// GetState call per registered connection. That last part costs a call (and an activation) per connection, so a read
+/// is shared by every request within <see cref="FreshFor"/> and asks at most <see cref="MaxConnectionsCounted"/>
+/// connections; the rest are reported as not counted.
 /// </summary>
-public sealed class ClusterStatusReader(IGrainFactory grains)
+public sealed class ClusterStatusReader
 {
     /// <summary>Connection grains asked at once, so a large cluster is not flooded by one status request.</summary>
     public const int MaxConcurrentCalls = 32;
 
-    public async Task<ClusterStatus> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>Connections asked for their phase per read, over all NSMgrs; the metric nsm.connections counts them all.</summary>
+    public const int MaxConnectionsCounted = 10_000;
+
+    /// <summary>How long one read answers every request.</summary>
+    public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(10);
+
+    private readonly IGrainFactory _grains;
+    private readonly CachedRead<ClusterStatus> _cached;
+
+    public ClusterStatusReader(IGrainFactory grains, TimeProvider time)
     {
-        var addresses = await grains.GetGrain<IMonitorDirectoryGrain>(0).List();
+        _grains = grains;
+        _cached = new CachedRead<ClusterStatus>(ReadFreshAsync, FreshFor, time);
+    }
+
+    public Task<ClusterStatus> ReadAsync(CancellationToken cancellationToken) => _cached.GetAsync(cancellationToken);
+
+    private async Task<ClusterStatus> ReadFreshAsync(CancellationToken cancellationToken)
+    {
+        var addresses = await _grains.GetGrain<IMonitorDirectoryGrain>(0).List();
         var nsmgrs = new List<NsmgrStatus>(addresses.Count);
+        var toCount = MaxConnectionsCounted;
         foreach (var address in addresses.Order(StringComparer.Ordinal))
         {
-            nsmgrs.Add(await ReadNsmgrAsync(address, cancellationToken));
+            var nsmgr = await ReadNsmgrAsync(address, toCount, cancellationToken);
+            toCount -= nsmgr.Registered - nsmgr.Uncounted;
+            nsmgrs.Add(nsmgr);
         }
 
         var totals = EmptyPhases();
@@ -31,23 +52,24 @@ public sealed class ClusterStatusReader(IGrainFactory grains)
         return new ClusterStatus(nsmgrs, totals);
     }
 
-    private async Task<NsmgrStatus> ReadNsmgrAsync(string address, CancellationToken cancellationToken)
+    private async Task<NsmgrStatus> ReadNsmgrAsync(string address, int toCount, CancellationToken cancellationToken)
     {
-        var monitor = grains.GetGrain<INsmgrMonitorGrain>(address);
+        var monitor = _grains.GetGrain<INsmgrMonitorGrain>(address);
         var statusCall = monitor.GetStatus();
         var idsCall = monitor.GetConnectionIds();
-        var admissionCall = grains.GetGrain<IHealAdmissionGrain>(address).GetStatus();
+        var admissionCall = _grains.GetGrain<IHealAdmissionGrain>(address).GetStatus();
         var (status, ids, admission) = (await statusCall, await idsCall, await admissionCall);
 
         var phases = EmptyPhases();
         var unanswered = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentCalls, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(ids, parallel, async (id, _) =>
+        var counted = ids.Take(Math.Max(0, toCount)).ToList();
+        await Parallel.ForEachAsync(counted, parallel, async (id, _) =>
         {
             string? phase;
             try
             {
-                phase = (await grains.GetGrain<IConnectionGrain>(id).GetState()).Phase.ToString();
+                phase = (await _grains.GetGrain<IConnectionGrain>(id).GetState()).Phase.ToString();
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
@@ -68,7 +90,7 @@ public sealed class ClusterStatusReader(IGrainFactory grains)
         });
 
         return new NsmgrStatus(address, status.StreamConnected, status.Epoch, status.Silo, ids.Count, phases, unanswered,
-            new AdmissionView(admission.Budget, admission.InUse, admission.Waiting));
+            new AdmissionView(admission.Budget, admission.InUse, admission.Waiting), ids.Count - counted.Count);
     }
 
     /// <summary>Every phase, zeros included, so a script finds each key whatever the cluster's state.</summary>

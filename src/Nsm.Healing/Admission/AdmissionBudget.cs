@@ -5,12 +5,17 @@ namespace Nsm.Healing.Admission;
 /// small after the NSMgr returns and grows by one per heal the NSMgr served (slow start, doubling per round),
 /// halves when the NSMgr stops answering, and leases permits so a holder that died gives its permit back.
 /// Heals turned away wait in a FIFO queue and are handed a permit as one frees: waves, no polling.
+/// A permit is leased for at least its heal's longest attempt, and the late Release of a permit already reclaimed
+/// still counts as the NSMgr's verdict.
 /// </summary>
 public sealed class AdmissionBudget
 {
     private readonly Dictionary<string, DateTimeOffset> _permits = new(StringComparer.Ordinal);
     private readonly Queue<string> _queue = new();
-    private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    // Each queued holder with the lease its attempt needs.
+    private readonly Dictionary<string, TimeSpan> _queued = new(StringComparer.Ordinal);
+    // Reclaimed holders whose Release may still come, until when it is still worth hearing.
+    private readonly Dictionary<string, DateTimeOffset> _reclaimed = new(StringComparer.Ordinal);
     private readonly int _initialBudget;
     private readonly int _maxConcurrency;
     private readonly TimeSpan _lease;
@@ -33,18 +38,23 @@ public sealed class AdmissionBudget
     public int Waiting => _queued.Count;
 
     /// <summary>Admits <paramref name="holder"/> if the budget allows (idempotent for a holder that already has a permit); queues it otherwise.</summary>
-    public bool TryAdmit(string holder, DateTimeOffset now)
+    /// <param name="attempt">The longest the holder's attempt may take; its permit is leased for at least that.</param>
+    public bool TryAdmit(string holder, DateTimeOffset now, TimeSpan attempt = default)
     {
         ReclaimExpired(now);
         if (_permits.ContainsKey(holder) || (_permits.Count < Budget && _queued.Count == 0))
         {
-            _permits[holder] = now + _lease;
+            Grant(holder, now, attempt);
             return true;
         }
 
-        if (_queued.Add(holder))
+        if (_queued.TryAdd(holder, attempt))
         {
             _queue.Enqueue(holder);
+        }
+        else
+        {
+            _queued[holder] = attempt;
         }
 
         return false;
@@ -66,7 +76,7 @@ public sealed class AdmissionBudget
 
         if (_permits.ContainsKey(holder) || _permits.Count < Budget)
         {
-            _permits[holder] = now + _lease;
+            Grant(holder, now, TimeSpan.Zero);
             return true;
         }
 
@@ -86,7 +96,8 @@ public sealed class AdmissionBudget
     /// <param name="nsmgrAnswered">False when the NSMgr did not answer (down, overloaded): shrink instead of grow.</param>
     public void Release(string holder, bool nsmgrAnswered)
     {
-        if (_permits.Remove(holder))
+        // A permit reclaimed while its heal was still at the NSMgr: the heal happened, and what the NSMgr did counts.
+        if (_permits.Remove(holder) || _reclaimed.Remove(holder))
         {
             Budget = nsmgrAnswered ? Math.Min(_maxConcurrency, Budget + 1) : Math.Max(_initialBudget, Budget / 2);
         }
@@ -102,24 +113,37 @@ public sealed class AdmissionBudget
         var admitted = new List<string>();
         while (_permits.Count < Budget && _queue.TryDequeue(out var holder))
         {
-            if (!_queued.Remove(holder))
+            if (!_queued.Remove(holder, out var attempt))
             {
                 // Gave its place back while waiting.
                 continue;
             }
 
-            _permits[holder] = now + _lease;
+            Grant(holder, now, attempt);
             admitted.Add(holder);
         }
 
         return admitted;
     }
 
+    private void Grant(string holder, DateTimeOffset now, TimeSpan attempt)
+    {
+        _reclaimed.Remove(holder);
+        _permits[holder] = now + (attempt > _lease ? attempt : _lease);
+    }
+
     private void ReclaimExpired(DateTimeOffset now)
     {
+        foreach (var (holder, _) in _reclaimed.Where(r => r.Value <= now).ToList())
+        {
+            _reclaimed.Remove(holder);
+        }
+
         foreach (var (holder, _) in _permits.Where(p => p.Value <= now).ToList())
         {
             _permits.Remove(holder);
+            // A holder silent for another lease has died; forgetting it bounds what vanished holders leave behind.
+            _reclaimed[holder] = now + _lease;
         }
     }
 }

@@ -27,8 +27,8 @@ public sealed class AdmissionReserves(
 
     private MonitorOptions Options => options.Value;
 
-    /// <summary>Takes the reserve for <paramref name="nsmgr"/> if one is on hand and has lease enough left for a heal.</summary>
-    public bool TryTake(string nsmgr, [NotNullWhen(true)] out string? holder)
+    /// <summary>Takes the reserve for <paramref name="nsmgr"/> if one is on hand and has lease enough left for the heal's <paramref name="attempt"/>.</summary>
+    public bool TryTake(string nsmgr, TimeSpan attempt, [NotNullWhen(true)] out string? holder)
     {
         holder = null;
         lock (_lock)
@@ -38,9 +38,9 @@ public sealed class AdmissionReserves(
                 return false;
             }
 
-            if (slot.ValidUntil - time.GetUtcNow() < Options.AdmissionLease / 2)
+            if (slot.ValidUntil - time.GetUtcNow() < attempt)
             {
-                // Renewals have been failing (the admission is unreachable): the grant may be gone already.
+                // Renewals have been failing (the admission is unreachable), or this heal's calls may outlast the grant.
                 Drop(nsmgr, slot);
                 return false;
             }

@@ -20,10 +20,13 @@ public sealed class HealAdmissionGrain(
 {
     private readonly AdmissionBudget _budget = new(options.Value.AdmissionInitialBudget, options.Value.AdmissionMaxConcurrency, options.Value.AdmissionLease);
 
-    Task<AdmissionDecision> IHealAdmissionGrain.TryAdmit(string connectionId)
+    Task<AdmissionDecision> IHealAdmissionGrain.TryAdmit(string connectionId, TimeSpan attempt)
     {
+        // Permits reclaimed from holders that never came back are the queue's first: without this, a queue behind
+        // vanished holders (a killed silo's reserves, Releases lost in a partition) would wait for good.
+        AdmitWaiting(except: connectionId);
         var waitingBefore = _budget.Waiting;
-        var admitted = _budget.TryAdmit(connectionId, time.GetUtcNow());
+        var admitted = _budget.TryAdmit(connectionId, time.GetUtcNow(), attempt);
         metrics.AdmissionQueueChanged(_budget.Waiting - waitingBefore);
         // A queued heal is told when its turn comes; asking again later (jittered) is its backstop should that
         // message, or this whole activation, be lost. Asking again keeps its place in the queue.
@@ -73,11 +76,12 @@ public sealed class HealAdmissionGrain(
         return Task.CompletedTask;
     }
 
-    private void AdmitWaiting()
+    /// <param name="except">The heal asking right now, told by its answer rather than by a message.</param>
+    private void AdmitWaiting(string? except = null)
     {
         var admitted = _budget.AdmitWaiting(time.GetUtcNow());
         metrics.AdmissionQueueChanged(-admitted.Count);
-        foreach (var connectionId in admitted)
+        foreach (var connectionId in admitted.Where(id => id != except))
         {
             GrainFactory.GetGrain<IConnectionEvents>(connectionId).OnHealAdmitted().Ignore();
         }

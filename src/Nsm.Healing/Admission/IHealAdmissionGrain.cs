@@ -9,8 +9,9 @@ namespace Nsm.Healing.Admission;
 [Alias("nsm.IHealAdmissionGrain")]
 public interface IHealAdmissionGrain : IGrainWithStringKey
 {
+    /// <param name="attempt">The longest the heal's attempt may take (<see cref="Decisions.PermitLease.Longest"/>): its permit lasts at least that.</param>
     [Alias("TryAdmit")]
-    Task<AdmissionDecision> TryAdmit(string connectionId);
+    Task<AdmissionDecision> TryAdmit(string connectionId, TimeSpan attempt);
 
     /// <summary>Grants or renews a silo's standing permit (see <see cref="AdmissionBudget.TryReserve"/>).</summary>
     [Alias("TryReserve")]

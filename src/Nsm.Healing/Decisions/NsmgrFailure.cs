@@ -13,8 +13,10 @@ public static class NsmgrFailure
 
     /// <summary>
     /// True when a Request may have taken effect at the NSMgr although we saw an error, so a Close is owed
-    /// to leave no orphan connection behind.
+    /// to leave no orphan connection behind. ResourceExhausted is among them: it is what a GOAWAY ENHANCE_YOUR_CALM
+    /// (a grpc-go server closing the connection) and an answer over our receive limit look like, and in both the
+    /// NSMgr may hold the connection.
     /// </summary>
     public static bool MayHaveTakenEffect(string statusCode) =>
-        statusCode is "DeadlineExceeded" or "Cancelled" or "Unknown" or "Internal" or "Aborted" or "Unavailable";
+        statusCode is "DeadlineExceeded" or "Cancelled" or "Unknown" or "Internal" or "Aborted" or "Unavailable" or "ResourceExhausted";
 }

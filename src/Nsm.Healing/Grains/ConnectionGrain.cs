@@ -36,6 +36,7 @@ namespace Nsm.Healing.Grains;
 public sealed class ConnectionGrain(
     [PersistentState("connection", HealingStorage.Name)] IPersistentState<ConnectionState> state,
     INsmgrClient nsmgr,
+    NsmgrAddressAllowList allowedNsmgrs,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     JitterSource jitter,
     AdmissionReserves reserves,
@@ -89,6 +90,7 @@ public sealed class ConnectionGrain(
     async Task<ConnectionSnapshot> IConnectionGrain.Request(ConnectionRequest request)
     {
         var prepared = InitialRequestValidator.Prepare(Id, request);
+        allowedNsmgrs.Require(request.NsmgrAddress);
         // Every grain key and metric tag derived from the address uses its one canonical spelling.
         await Call(new Input.RequestAsked(NsmgrAddress.Canonicalize(request.NsmgrAddress), prepared, request.Policy));
         return Snapshot();
@@ -98,6 +100,7 @@ public sealed class ConnectionGrain(
     {
         ArgumentNullException.ThrowIfNull(request);
         request = request with { NsmgrAddress = NsmgrAddress.Canonicalize(request.NsmgrAddress) };
+        allowedNsmgrs.Require(request.NsmgrAddress);
         (request.Policy ?? throw new ArgumentException("policy: must not be null", nameof(request))).Validate();
         var connection = request.Connection ?? throw new ArgumentException("connection: must not be null", nameof(request));
         InitialRequestValidator.RequireConnectionId(Id, connection.Id);
@@ -254,7 +257,7 @@ public sealed class ConnectionGrain(
             case Persist persist:
                 return await PersistAsync(persist.State);
             case TakeStandingPermit take:
-                return new Input.StandingPermitTaken(reserves.TryTake(take.NsmgrAddress, out var holder) ? holder : null);
+                return new Input.StandingPermitTaken(reserves.TryTake(take.NsmgrAddress, PermitLease.Longest(_machine.State.Policy), out var holder) ? holder : null);
             case AskAdmission ask:
                 return await AskAdmissionAsync(ask.NsmgrAddress);
             case Continue next:
@@ -378,7 +381,7 @@ public sealed class ConnectionGrain(
     {
         try
         {
-            var decision = await GrainFactory.GetGrain<IHealAdmissionGrain>(address).TryAdmit(Id);
+            var decision = await GrainFactory.GetGrain<IHealAdmissionGrain>(address).TryAdmit(Id, PermitLease.Longest(_machine.State.Policy));
             return new Input.AdmissionAnswered(decision.Admitted, decision.RetryAfter);
         }
         catch (Exception e)
@@ -486,7 +489,7 @@ public sealed class ConnectionGrain(
             Phase = current.Phase,
             Reason = current.Reason,
             NsmgrAddress = current.NsmgrAddress,
-            Connection = current.Connection,
+            Connection = TokenRedaction.WithoutTokens(current.Connection),
             DataPlane = _machine.DataPlane,
             CurrentHeal = current.CurrentHeal,
             NextAttemptAt = current.NextAttemptAt,

@@ -56,6 +56,7 @@ public static class HealingSiloBuilderExtensions
         services.TryAddSingleton<AdmissionReserves>();
         services.AddSingleton<MonitorSupervisor>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<MonitorSupervisor>());
+        services.TryAddSingleton<NsmgrAddressAllowList>();
         services.TryAddSingleton<NsmgrChannelPool>();
         services.TryAddSingleton<INsmTokenProvider, ConfiguredTokenProvider>();
         services.TryAddSingleton<INsmgrClient, NsmgrClient>();

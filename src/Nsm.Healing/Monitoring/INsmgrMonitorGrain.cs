@@ -20,9 +20,12 @@ public interface INsmgrMonitorGrain : IGrainWithStringKey
     [Alias("EnsureRunning")]
     Task EnsureRunning();
 
-    /// <summary>After a silo died: wakes every registered connection so the ones that lived there resume refreshing.</summary>
+    /// <summary>
+    /// After a silo died: wakes every registered connection so the ones that lived there resume refreshing. Once per
+    /// <paramref name="membershipVersion"/>, however many silos ask.
+    /// </summary>
     [OneWay, Alias("WakeConnections")]
-    Task WakeConnections();
+    Task WakeConnections(long membershipVersion);
 
     [Alias("GetStatus")]
     Task<MonitorStatus> GetStatus();

@@ -15,11 +15,20 @@ public sealed class MonitorDirectoryGrain : Grain, IMonitorDirectoryGrain
         _writer = new CoalescingWriter(state.WriteStateAsync);
     }
 
+    /// <summary>Rolled back if the write fails, so the caller's retry writes it again.</summary>
     async Task IMonitorDirectoryGrain.Add(string nsmgrAddress)
     {
         if (_state.State.Add(nsmgrAddress))
         {
-            await _writer.WriteAsync();
+            try
+            {
+                await _writer.WriteAsync();
+            }
+            catch
+            {
+                _state.State.Remove(nsmgrAddress);
+                throw;
+            }
         }
     }
 
@@ -27,7 +36,15 @@ public sealed class MonitorDirectoryGrain : Grain, IMonitorDirectoryGrain
     {
         if (_state.State.Remove(nsmgrAddress))
         {
-            await _writer.WriteAsync();
+            try
+            {
+                await _writer.WriteAsync();
+            }
+            catch
+            {
+                _state.State.Add(nsmgrAddress);
+                throw;
+            }
         }
     }
 

@@ -56,4 +56,7 @@ internal static partial class MonitorLog
     [LoggerMessage(EventId = 2013, EventName = "MonitorForgotLostConnections", Level = LogLevel.Warning,
         Message = "NSMgr {Nsmgr}: {Count} registered connection(s) have no state any more (lost with a silo: Development profile) and are no longer listed")]
     public static partial void ForgotLostConnections(ILogger logger, string nsmgr, int count);
+    [LoggerMessage(EventId = 2014, EventName = "MonitorStateWriteFailed", Level = LogLevel.Warning,
+        Message = "Monitor of NSMgr {Nsmgr} could not store {What}: {Cause}; it holds in this activation only")]
+    public static partial void StateWriteFailed(ILogger logger, string nsmgr, string what, string cause);
 }

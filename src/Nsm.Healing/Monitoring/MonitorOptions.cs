@@ -44,15 +44,19 @@ public sealed class MonitorOptions
     /// </summary>
     public TimeSpan AdmissionRequery { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>A permit not released within this is reclaimed (its holder died mid-heal).</summary>
-    public TimeSpan AdmissionLease { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// A permit not released within this is reclaimed (its holder died mid-heal). It must cover the longest heal attempt
+    /// (<see cref="Decisions.PermitLease.Longest"/>: 35 s with the default <see cref="HealPolicy.RequestTimeout"/>), or a
+    /// slow NSMgr is handed more heals than its budget; a connection whose policy allows longer calls leases longer.
+    /// Silo reserves are renewed every quarter lease and serve a heal only with a full attempt left, so 60 s leaves them useful.
+    /// </summary>
+    public TimeSpan AdmissionLease { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Each silo keeps one permit per NSMgr it heals against in reserve, so an isolated heal sends its Request without
     /// first asking the admission. The reserve counts against the budget and is given up while heals queue.
     /// </summary>
     public bool AdmissionSiloReserve { get; set; } = true;
-
 
     /// <summary>The first rule this breaks, naming the key; null when valid.</summary>
     public string? FindProblem()
@@ -66,7 +70,13 @@ public sealed class MonitorOptions
         if (SweepInterval <= TimeSpan.Zero) return $"{Section}:{nameof(SweepInterval)} must be positive";
         if (AdmissionInitialBudget < 1) return $"{Section}:{nameof(AdmissionInitialBudget)} must be at least 1";
         if (AdmissionMaxConcurrency < AdmissionInitialBudget) return $"{Section}:{nameof(AdmissionMaxConcurrency)} must be at least {nameof(AdmissionInitialBudget)}";
-        if (AdmissionLease <= TimeSpan.Zero) return $"{Section}:{nameof(AdmissionLease)} must be positive";
+        if (AdmissionLease < Decisions.PermitLease.Longest(HealPolicy.Default))
+        {
+            return $"{Section}:{nameof(AdmissionLease)} ({AdmissionLease}) must cover the longest heal attempt, a Close and a Request of "
+                + $"{nameof(HealPolicy)}.{nameof(HealPolicy.RequestTimeout)} ({HealPolicy.Default.RequestTimeout}) each plus {Decisions.PermitLease.Margin}: "
+                + $"at least {Decisions.PermitLease.Longest(HealPolicy.Default)}";
+        }
+
         if (AdmissionRequery <= TimeSpan.Zero) return $"{Section}:{nameof(AdmissionRequery)} must be positive";
         return null;
     }

@@ -20,4 +20,10 @@ public sealed record MonitorStatus
     [Id(7)] public long EventsUnchanged { get; init; }
     [Id(8)] public long StreamLosses { get; init; }
     [Id(9)] public long Snapshots { get; init; }
+
+    /// <summary>Membership changes this activation woke the registered connections for.</summary>
+    [Id(10)] public long WakeBroadcasts { get; init; }
+
+    /// <summary>The connections were told the stream is lost, and no snapshot has come since to say the NSMgr is back.</summary>
+    [Id(11)] public bool LossOutstanding { get; init; }
 }

@@ -41,10 +41,14 @@ internal sealed class MonitorSupervisor(
     {
         try
         {
-            await foreach (var _ in membership.MembershipUpdates.WithCancellation(stoppingToken))
+            var previous = membership.CurrentSnapshot;
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
             {
                 // Up connections of a dead silo have no reminder (only heals do): wake them so they refresh again.
-                await SweepAsync(wakeConnections: true);
+                // A silo that joined leaves nothing behind to wake.
+                var someoneDied = snapshot.CreateUpdate(previous).Changes.Any(change => change.Status == SiloStatus.Dead);
+                previous = snapshot;
+                await SweepAsync(someoneDied ? snapshot.Version.Value : null);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -59,7 +63,7 @@ internal sealed class MonitorSupervisor(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await SweepAsync(wakeConnections: false);
+                await SweepAsync(wakeForMembership: null);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -67,7 +71,8 @@ internal sealed class MonitorSupervisor(
         }
     }
 
-    private async Task SweepAsync(bool wakeConnections)
+    /// <param name="wakeForMembership">The membership version whose dead silos' connections to wake; null wakes nobody.</param>
+    private async Task SweepAsync(long? wakeForMembership)
     {
         IReadOnlyList<string> nsmgrs;
         try
@@ -87,9 +92,9 @@ internal sealed class MonitorSupervisor(
             {
                 var monitor = grains.GetGrain<INsmgrMonitorGrain>(nsmgr);
                 await monitor.EnsureRunning();
-                if (wakeConnections)
+                if (wakeForMembership is { } version)
                 {
-                    await monitor.WakeConnections();
+                    await monitor.WakeConnections(version);
                 }
             }
             catch (Exception e)

@@ -21,16 +21,22 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     private readonly ILogger<NsmgrMonitorGrain> _logger;
     private readonly CoalescingWriter _writer;
     private readonly HealingMetrics _metrics;
+    private readonly RegisteredConnections _registered;
 
     // What each connection was last told, so a repeated DOWN does not start work twice.
     private readonly Dictionary<string, StreamObservation> _lastDelivered = new(StringComparer.Ordinal);
     private bool _streamConnected;
-    // Counts registrations, so a sweep can tell that an id it found without a connection was registered again meanwhile.
+    // The directory lists this NSMgr as far as this activation knows; a Register repairs it until an Add succeeds.
+    private bool _listed;
+    // The newest membership version whose change this grain woke its connections for.
+    private long _wokenForMembership;
+    private long _delivered, _unmatched, _unchanged, _losses, _snapshots, _wakes;
+    // Counts registrations, so a wake can tell that an id it found without a connection was registered again meanwhile.
     private long _registrations;
-    private long _delivered, _unmatched, _unchanged, _losses, _snapshots;
 
     public NsmgrMonitorGrain(
         [PersistentState("monitor", HealingStorage.Name)] IPersistentState<NsmgrMonitorState> state,
+        IPersistentStateFactory states,
         MonitorStreamRunner runner,
         IOptions<MonitorOptions> options,
         HealingMetrics metrics,
@@ -42,6 +48,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         _options = options.Value;
         _logger = logger;
         _writer = new CoalescingWriter(state.WriteStateAsync);
+        _registered = new RegisteredConnections(states, GrainContext);
     }
 
     private string Address => this.GetPrimaryKeyString();
@@ -64,47 +71,62 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Stored first (rolled back if the write fails), then listed in the directory: a Register retried after any failure
+    /// does whatever is missing, the write, the directory entry and the stream, and a repeat of a done one costs no call.
+    /// </summary>
     async Task INsmgrMonitorGrain.Register(string connectionId)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionId);
         _registrations++;
-        if (!State.ConnectionIds.Add(connectionId))
+        var added = await _registered.AddAsync(connectionId);
+        if (added || !_listed)
         {
-            return;
+            // Idempotent, so registrations that interleave (the grain is reentrant) may each ask.
+            await GrainFactory.GetGrain<IMonitorDirectoryGrain>(0).Add(Address);
+            _listed = true;
         }
-
-        await _writer.WriteAsync();
-        // Every new id, not only the first: registrations interleave (the grain is reentrant), and the
-        // directory's Add is idempotent, so this also repairs a directory entry lost to a failed call.
-        await GrainFactory.GetGrain<IMonitorDirectoryGrain>(0).Add(Address);
 
         await EnsureStreamAsync(CancellationToken.None);
     }
 
     async Task INsmgrMonitorGrain.Unregister(string connectionId)
     {
-        if (!State.ConnectionIds.Remove(connectionId))
+        if (!await _registered.RemoveAsync(connectionId))
         {
             return;
         }
 
         _lastDelivered.Remove(connectionId);
-        await _writer.WriteAsync();
-        await LeaveWhenEmptyAsync();
+        if (_registered.Count == 0)
+        {
+            _runner.Stop(Address, State.Epoch);
+            MarkStreamClosed(lost: false);
+            _listed = false;
+            await GrainFactory.GetGrain<IMonitorDirectoryGrain>(0).Remove(Address);
+        }
     }
 
     Task INsmgrMonitorGrain.EnsureRunning() => EnsureStreamAsync(CancellationToken.None);
 
     /// <summary>
-    /// Asks every registered connection for its state, which also wakes it (its activation reschedules what was
-    /// due). A registration whose connection has no state any more (phase None: its state was lost with a silo, as
-    /// on the Development profile) is forgotten, so the registry, `nsm-heal list` and /status name only connections
-    /// that exist.
+    /// Every silo's supervisor asks after the same membership change; only the first ask per change wakes anyone, so a
+    /// silo's death costs one wake per connection, not one per connection per silo. The wake asks each connection for
+    /// its state, which wakes its activation (it reschedules what was due); a registration whose connection has no
+    /// state any more (phase None: lost with a silo, as on the Development profile) is forgotten, so the registry,
+    /// `nsm-heal list` and /status name only connections that exist.
     /// </summary>
-    async Task INsmgrMonitorGrain.WakeConnections()
+    async Task INsmgrMonitorGrain.WakeConnections(long membershipVersion)
     {
+        if (membershipVersion <= _wokenForMembership)
+        {
+            return;
+        }
+
+        _wokenForMembership = membershipVersion;
+        _wakes++;
         var registrationsBefore = _registrations;
-        var ids = State.ConnectionIds.ToList();
+        var ids = _registered.All.ToList();
         var phases = await Task.WhenAll(ids.Select(async id =>
         {
             try
@@ -126,22 +148,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         MonitorLog.ForgotLostConnections(_logger, Address, lost.Count);
         foreach (var id in lost)
         {
-            State.ConnectionIds.Remove(id);
-            _lastDelivered.Remove(id);
-        }
-
-        await _writer.WriteAsync();
-        await LeaveWhenEmptyAsync();
-    }
-
-    /// <summary>With no connection left to watch: close the stream and leave the directory.</summary>
-    private async Task LeaveWhenEmptyAsync()
-    {
-        if (State.ConnectionIds.Count == 0)
-        {
-            _runner.Stop(Address, State.Epoch);
-            MarkStreamClosed(lost: false);
-            await GrainFactory.GetGrain<IMonitorDirectoryGrain>(0).Remove(Address);
+            await ((INsmgrMonitorGrain)this).Unregister(id);
         }
     }
 
@@ -150,17 +157,19 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         NsmgrAddress = Address,
         Epoch = State.Epoch,
         Silo = RuntimeIdentity,
-        RegisteredConnections = State.ConnectionIds.Count,
+        RegisteredConnections = _registered.Count,
         StreamConnected = _streamConnected && _runner.IsRunning(Address, State.Epoch),
         EventsDelivered = _delivered,
         EventsUnmatched = _unmatched,
         EventsUnchanged = _unchanged,
         StreamLosses = _losses,
         Snapshots = _snapshots,
+        WakeBroadcasts = _wakes,
+        LossOutstanding = State.LossOutstanding,
     });
 
     Task<IReadOnlyList<string>> INsmgrMonitorGrain.GetConnectionIds() =>
-        Task.FromResult<IReadOnlyList<string>>(State.ConnectionIds.Order(StringComparer.Ordinal).ToArray());
+        Task.FromResult<IReadOnlyList<string>>(_registered.All.Order(StringComparer.Ordinal).ToArray());
 
     Task<bool> INsmgrMonitorGrain.OnStreamEvents(long epoch, IReadOnlyList<StreamObservation> observations)
     {
@@ -178,11 +187,19 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         return Task.FromResult(true);
     }
 
-    Task<bool> INsmgrMonitorGrain.OnStreamSnapshot(long epoch, IReadOnlyList<StreamObservation> snapshot, bool afterLoss, DateTimeOffset receivedAt)
+    async Task<bool> INsmgrMonitorGrain.OnStreamSnapshot(long epoch, IReadOnlyList<StreamObservation> snapshot, bool afterLoss, DateTimeOffset receivedAt)
     {
         if (epoch != State.Epoch)
         {
-            return Task.FromResult(false);
+            return false;
+        }
+
+        // A loop knows only its own losses; one reported by an earlier loop or activation counts the same.
+        afterLoss |= State.LossOutstanding;
+        if (State.LossOutstanding)
+        {
+            State.LossOutstanding = false;
+            await StoreBestEffort("that the NSMgr is back");
         }
 
         MarkStreamOpen(afterLoss);
@@ -194,7 +211,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         // Restore it (the same endpoint); a restore the NSMgr keeps rejecting escalates to a reselect.
         // Told first, so that the "NSMgr is back" below finds it healing and retries at once.
         var known = snapshot.Select(o => o.ConnectionId).ToHashSet(StringComparer.Ordinal);
-        var missing = State.ConnectionIds.Where(id => !known.Contains(id)).ToList();
+        var missing = _registered.All.Where(id => !known.Contains(id)).ToList();
         if (missing.Count > 0)
         {
             MonitorLog.ReconcileMissing(_logger, Address, missing.Count);
@@ -206,30 +223,49 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
             // The NSMgr answers again: everyone healing retries now instead of waiting out a long backoff,
             // and admission starts slow so the returning NSMgr is not flooded.
             GrainFactory.GetGrain<IHealAdmissionGrain>(Address).OnNsmgrReturned().Ignore();
-            Broadcast(State.ConnectionIds, events => events.OnControlPlaneRestored());
+            Broadcast(_registered.All, events => events.OnControlPlaneRestored());
         }
 
-        foreach (var observation in snapshot.Where(o => o.Kind is not null && State.ConnectionIds.Contains(o.ConnectionId)))
+        foreach (var observation in snapshot.Where(o => o.Kind is not null && _registered.Contains(o.ConnectionId)))
         {
             Deliver(observation);
         }
 
-        return Task.FromResult(true);
+        return true;
     }
 
-    Task<bool> INsmgrMonitorGrain.OnStreamLost(long epoch, string reason)
+    async Task<bool> INsmgrMonitorGrain.OnStreamLost(long epoch, string reason)
     {
         if (epoch != State.Epoch)
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         MarkStreamClosed(lost: true);
         _losses++;
         _lastDelivered.Clear();
         MonitorLog.StreamLost(_logger, Address, epoch, reason);
-        Broadcast(State.ConnectionIds, events => events.OnControlPlaneLost(reason));
-        return Task.FromResult(true);
+        Broadcast(_registered.All, events => events.OnControlPlaneLost(reason));
+        if (!State.LossOutstanding)
+        {
+            State.LossOutstanding = true;
+            await StoreBestEffort("the stream loss");
+        }
+
+        return true;
+    }
+
+    /// <summary>The connections were told already; a failed write only narrows the fix to this activation.</summary>
+    private async Task StoreBestEffort(string what)
+    {
+        try
+        {
+            await _writer.WriteAsync();
+        }
+        catch (Exception e)
+        {
+            MonitorLog.StateWriteFailed(_logger, Address, what, e.Message);
+        }
     }
 
     private void MarkStreamOpen(bool afterLoss)
@@ -252,7 +288,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
 
     private Task EnsureStreamAsync(CancellationToken cancellationToken)
     {
-        if (State.ConnectionIds.Count > 0 && !_runner.IsRunning(Address, State.Epoch))
+        if (_registered.Count > 0 && !_runner.IsRunning(Address, State.Epoch))
         {
             _runner.Start(Address, State.Epoch);
         }
@@ -262,7 +298,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
 
     private void Deliver(StreamObservation observation)
     {
-        if (!State.ConnectionIds.Contains(observation.ConnectionId))
+        if (!_registered.Contains(observation.ConnectionId))
         {
             _unmatched++;
             _metrics.MonitorEvents("unmatched", 1);

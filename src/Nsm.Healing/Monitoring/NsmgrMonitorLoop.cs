@@ -43,12 +43,11 @@ internal sealed class NsmgrMonitorLoop(
 
     private async Task RunAsync()
     {
-        var client = new MonitorConnection.MonitorConnectionClient(channels.Get(nsmgrAddress));
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                switch (await RunStreamOnceAsync(client))
+                switch (await RunStreamOnceAsync())
                 {
                     case StreamOutcome.Stale:
                         MonitorLog.StaleLoopStopped(logger, nsmgrAddress, epoch);
@@ -89,7 +88,7 @@ internal sealed class NsmgrMonitorLoop(
     /// One stream from connect to end. Owner calls failing (e.g. the silo is going away) end it as broken, and so does
     /// anything the NSMgr sends that is not a valid stream: an oversized or undecodable message, or no snapshot in time.
     /// </summary>
-    private async Task<StreamOutcome> RunStreamOnceAsync(MonitorConnection.MonitorConnectionClient client)
+    private async Task<StreamOutcome> RunStreamOnceAsync()
     {
         // Both start only when needed: the snapshot deadline now, the resync clock once the snapshot is in.
         using var initialState = new CancellationTokenSource(options.InitialStateTimeout);
@@ -97,7 +96,9 @@ internal sealed class NsmgrMonitorLoop(
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, initialState.Token, resync.Token);
         try
         {
-            using var call = client.MonitorConnections(new MonitorScopeSelector(), cancellationToken: stream.Token);
+            // Rented for the stream's life, so the pool never closes the channel under it.
+            using var channel = channels.Rent(nsmgrAddress);
+            using var call = new MonitorConnection.MonitorConnectionClient(channel.Channel).MonitorConnections(new MonitorScopeSelector(), cancellationToken: stream.Token);
             var responses = call.ResponseStream;
             if (!await responses.MoveNext(stream.Token))
             {

@@ -1,69 +1,162 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Nsm.Healing.Nsmgr;
 
 /// <summary>
-/// One gRPC channel per NSMgr address for the whole silo: thousands of connection grains behind one NSMgr
-/// share its HTTP/2 connections instead of dialing each their own.
+/// One gRPC channel per NSMgr address for the whole silo: thousands of connection grains behind one NSMgr share its
+/// HTTP/2 connections instead of dialing each their own. Only allowed addresses are dialed; a channel no call or stream
+/// has rented for <see cref="NsmgrClientOptions.IdleChannelTimeout"/> is closed, and at most
+/// <see cref="NsmgrClientOptions.MaxOpenChannels"/> are open.
 /// </summary>
-public sealed class NsmgrChannelPool(IOptions<NsmgrClientOptions> options) : IDisposable
+public sealed class NsmgrChannelPool : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<GrpcChannel>> _channels = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Entry> _channels = new(StringComparer.Ordinal);
+    private readonly NsmgrClientOptions _options;
+    private readonly NsmgrAddressAllowList _allowList;
+    private readonly TimeProvider _time;
+    private readonly ITimer _eviction;
 
-    public GrpcChannel Get(string nsmgrAddress) =>
-        _channels.GetOrAdd(nsmgrAddress, address => new Lazy<GrpcChannel>(() => Create(NsmgrAddress.Parse(address)))).Value;
-
-    public void Dispose()
+    public NsmgrChannelPool(IOptions<NsmgrClientOptions> options, NsmgrAddressAllowList allowList, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time)
     {
-        foreach (var channel in _channels.Values.Where(c => c.IsValueCreated))
+        _options = options.Value;
+        _allowList = allowList;
+        _time = time;
+        var sweep = _options.IdleChannelTimeout / 2;
+        _eviction = time.CreateTimer(_ => CloseIdle(), null, sweep, sweep);
+    }
+
+    /// <summary>Channels open now.</summary>
+    public int Open
+    {
+        get
         {
-            channel.Value.Dispose();
+            lock (_lock)
+            {
+                return _channels.Count;
+            }
         }
     }
 
-    private GrpcChannel Create(NsmgrAddress address)
+    /// <summary>
+    /// The channel to <paramref name="nsmgrAddress"/>, kept open until the lease is disposed: hold it for the whole call or stream.
+    /// </summary>
+    /// <exception cref="NsmRequestFailedException">The address is not allowed ("PermissionDenied" is reserved for identity, so
+    /// "FailedPrecondition"), or every one of <see cref="NsmgrClientOptions.MaxOpenChannels"/> is in use ("Unavailable": try later).</exception>
+    public ChannelLease Rent(string nsmgrAddress)
     {
-        var handler = new SocketsHttpHandler
+        if (!_allowList.Allows(nsmgrAddress))
         {
-            ConnectTimeout = options.Value.DialTimeout,
-            EnableMultipleHttp2Connections = true,
-            // Notice a dead NSMgr on an idle channel instead of waiting for the next request to time out.
-            KeepAlivePingDelay = TimeSpan.FromSeconds(10),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-        };
-
-        if (address.HttpUri.Scheme == Uri.UriSchemeHttps)
-        {
-            handler.SslOptions = NsmgrTls.ClientAuthentication(options.Value.Tls);
+            throw new NsmRequestFailedException("FailedPrecondition", NsmgrAddressAllowList.Refusal(nsmgrAddress));
         }
 
-        if (address.UnixSocketPath is { } socketPath)
+        GrpcChannel? evicted = null;
+        Entry entry;
+        lock (_lock)
         {
-            handler.ConnectCallback = async (_, cancellationToken) =>
+            if (!_channels.TryGetValue(nsmgrAddress, out entry!))
             {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
+                if (_channels.Count >= _options.MaxOpenChannels)
                 {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
+                    var idle = _channels.Where(c => c.Value.Leases == 0).ToList();
+                    if (idle.Count == 0)
+                    {
+                        throw new NsmRequestFailedException("Unavailable",
+                            $"not dialing NSMgr {nsmgrAddress}: all {NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.MaxOpenChannels)} ({_options.MaxOpenChannels}) NSMgr channels are in use");
+                    }
+
+                    var idlest = idle.MinBy(c => c.Value.LastUsed);
+                    _channels.Remove(idlest.Key);
+                    evicted = idlest.Value.Channel;
                 }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            };
+
+                entry = new Entry(NsmgrChannelFactory.Create(NsmgrAddress.Parse(nsmgrAddress), _options));
+                _channels.Add(nsmgrAddress, entry);
+            }
+
+            entry.Leases++;
+            entry.LastUsed = _time.GetUtcNow();
         }
 
-        return GrpcChannel.ForAddress(address.HttpUri, new GrpcChannelOptions
+        evicted?.Dispose();
+        return new ChannelLease(this, entry);
+    }
+
+    public void Dispose()
+    {
+        _eviction.Dispose();
+        lock (_lock)
         {
-            HttpHandler = handler,
-            DisposeHttpClient = true,
-            MaxReceiveMessageSize = options.Value.MaxReceiveMessageBytes,
-        });
+            foreach (var entry in _channels.Values)
+            {
+                entry.Channel.Dispose();
+            }
+
+            _channels.Clear();
+        }
+    }
+
+    private void Return(Entry entry)
+    {
+        lock (_lock)
+        {
+            entry.Leases--;
+            entry.LastUsed = _time.GetUtcNow();
+        }
+    }
+
+    private void CloseIdle()
+    {
+        List<GrpcChannel> idle;
+        lock (_lock)
+        {
+            var before = _time.GetUtcNow() - _options.IdleChannelTimeout;
+            var expired = _channels.Where(c => c.Value.Leases == 0 && c.Value.LastUsed <= before).ToList();
+            foreach (var (address, _) in expired)
+            {
+                _channels.Remove(address);
+            }
+
+            idle = expired.Select(c => c.Value.Channel).ToList();
+        }
+
+        // Closes its HTTP/2 connections: an NSMgr this silo no longer talks to keeps no socket of ours.
+        idle.ForEach(channel => channel.Dispose());
+    }
+
+    internal sealed class Entry(GrpcChannel channel)
+    {
+        public GrpcChannel Channel { get; } = channel;
+
+        public int Leases { get; set; }
+
+        public DateTimeOffset LastUsed { get; set; }
+    }
+
+    /// <summary>A channel rented for one call or stream; disposing it lets the pool close the channel once idle.</summary>
+    public sealed class ChannelLease : IDisposable
+    {
+        private readonly NsmgrChannelPool _pool;
+        private readonly Entry _entry;
+        private int _returned;
+
+        internal ChannelLease(NsmgrChannelPool pool, Entry entry)
+        {
+            _pool = pool;
+            _entry = entry;
+        }
+
+        public GrpcChannel Channel => _entry.Channel;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _returned, 1) == 0)
+            {
+                _pool.Return(_entry);
+            }
+        }
     }
 }

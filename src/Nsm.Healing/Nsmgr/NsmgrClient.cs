@@ -12,7 +12,8 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, INsmTokenProvider tok
 {
     public async Task<Connection> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var client = new NetworkService.NetworkServiceClient(channels.Get(nsmgrAddress));
+        using var channel = channels.Rent(nsmgrAddress);
+        var client = new NetworkService.NetworkServiceClient(channel.Channel);
         Connection answer;
         try
         {
@@ -46,7 +47,8 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, INsmTokenProvider tok
 
     public async Task CloseAsync(string nsmgrAddress, Connection connection, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var client = new NetworkService.NetworkServiceClient(channels.Get(nsmgrAddress));
+        using var channel = channels.Rent(nsmgrAddress);
+        var client = new NetworkService.NetworkServiceClient(channel.Channel);
         try
         {
             await client.CloseAsync(connection, Metadata(nsmgrAddress), Deadline(timeout), cancellationToken);

@@ -20,10 +20,39 @@ public sealed class NsmgrClientOptions
     /// <summary>Expiry announced with <see cref="ClientToken"/>, counted from each call.</summary>
     public TimeSpan ClientTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The node's own NSMgr socket (upstream's default path), always allowed; empty allows no address without a pattern in
+    /// <see cref="AllowedAddresses"/>.
+    /// </summary>
+    public string NodeSocket { get; set; } = "unix:///var/lib/networkservicemesh/nsm.io.sock";
+
+    /// <summary>
+    /// Further NSMgr addresses the silo may dial, as patterns where <c>*</c> stands for any run of characters
+    /// (<c>tcp://10.0.*:5001</c>). A connection naming any other address is refused before anything is stored or dialed:
+    /// the silo sends its token and presents its certificate to whatever it dials.
+    /// </summary>
+    public string[] AllowedAddresses { get; set; } = [];
+
+    /// <summary>
+    /// How long a silent NSMgr over TCP is tolerated before its connection is declared dead (TCP keepalive probes and
+    /// TCP_USER_TIMEOUT). No HTTP/2 PINGs are sent: a grpc-go NSMgr closes connections that ping more often than every 5 min.
+    /// </summary>
+    public TimeSpan DeadPeerTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A channel to an NSMgr that no call or stream has used for this long is closed.</summary>
+    public TimeSpan IdleChannelTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most NSMgr channels open at once; a dial beyond it first closes the longest-idle one, or is refused.</summary>
+    public int MaxOpenChannels { get; set; } = 256;
+
     /// <summary>The first rule this breaks, naming the key; null when valid.</summary>
     public string? FindProblem()
     {
         if (DialTimeout <= TimeSpan.Zero) return $"{Section}:{nameof(DialTimeout)} must be positive";
+        if (DeadPeerTimeout < TimeSpan.FromSeconds(3)) return $"{Section}:{nameof(DeadPeerTimeout)} must be at least 3 s (TCP keepalive counts whole seconds)";
+        if (IdleChannelTimeout <= TimeSpan.Zero) return $"{Section}:{nameof(IdleChannelTimeout)} must be positive";
+        if (MaxOpenChannels < 1) return $"{Section}:{nameof(MaxOpenChannels)} must be at least 1";
+        if (NsmgrAddressAllowList.FindProblem(NodeSocket, AllowedAddresses) is { } allowListProblem) return allowListProblem;
         if (MaxReceiveMessageBytes < 4 * 1024 * 1024) return $"{Section}:{nameof(MaxReceiveMessageBytes)} must be at least 4 MiB";
         if (ClientTokenLifetime <= TimeSpan.Zero) return $"{Section}:{nameof(ClientTokenLifetime)} must be positive";
         return Tls.FindProblem();

@@ -64,4 +64,7 @@ internal static partial class SimulatorLog
 
     [LoggerMessage(19, LogLevel.Debug, "{Nsmgr} monitor stream closed")]
     public static partial void MonitorStreamClosed(ILogger logger, string nsmgr);
+
+    [LoggerMessage(20, LogLevel.Warning, "{Nsmgr} sent GOAWAY ENHANCE_YOUR_CALM too_many_pings after {Strikes} ping strikes, as grpc-go does")]
+    public static partial void TooManyPings(ILogger logger, string nsmgr, int strikes);
 }

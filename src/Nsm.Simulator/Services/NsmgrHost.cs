@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Nsm.Simulator.Keepalive;
 using Nsm.Simulator.Logging;
 using Nsm.Simulator.Nsmgrs;
 using Nsm.Simulator.Topology;
@@ -10,7 +11,8 @@ namespace Nsm.Simulator.Services;
 /// <summary>
 /// One Kestrel host per NSMgr, serving NetworkService, MonitorConnection and Health over plaintext HTTP/2
 /// (h2c) on loopback TCP and optionally a unix socket. The host keeps listening while the NSMgr is down,
-/// so it comes back on the same address and health can say NOT_SERVING meanwhile.
+/// so it comes back on the same address and health can say NOT_SERVING meanwhile. Client PINGs are policed as a
+/// grpc-go NSMgr polices them (<see cref="KeepaliveEnforcement"/>).
 /// </summary>
 internal sealed class NsmgrHost : IAsyncDisposable
 {
@@ -28,13 +30,16 @@ internal sealed class NsmgrHost : IAsyncDisposable
 
     public string? UnixSocket { get; }
 
-    public static async Task<NsmgrHost> StartAsync(NodeSpec node, Simulation simulation, ILoggerFactory loggers, SimulatorTls? tls, CancellationToken cancellationToken)
+    public static async Task<NsmgrHost> StartAsync(
+        NodeSpec node, Simulation simulation, ILoggerFactory loggers, SimulatorTls? tls, KeepalivePolicy keepalive, KeepaliveRecord keepaliveRecord, CancellationToken cancellationToken)
     {
         if (node.UnixSocket is not null)
         {
             await UnixSocketFile.ClaimAsync(node.UnixSocket, cancellationToken).ConfigureAwait(false);
         }
 
+        // Wall-clock, as grpc-go's: client PINGs arrive on real time whatever clock the simulation runs on.
+        var enforcement = new KeepaliveEnforcement(keepalive, TimeProvider.System, node.Nsmgr, keepaliveRecord, loggers.CreateLogger<KeepaliveEnforcement>());
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -53,10 +58,17 @@ internal sealed class NsmgrHost : IAsyncDisposable
                         }
                     });
                 }
+
+                // After TLS: the policing reads plaintext frames.
+                listen.Use(next => connection => enforcement.OnConnectionAsync(connection, next));
             });
             if (node.UnixSocket is not null)
             {
-                kestrel.ListenUnixSocket(node.UnixSocket, listen => listen.Protocols = HttpProtocols.Http2);
+                kestrel.ListenUnixSocket(node.UnixSocket, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    listen.Use(next => connection => enforcement.OnConnectionAsync(connection, next));
+                });
             }
         });
         builder.Services.AddSingleton(loggers);

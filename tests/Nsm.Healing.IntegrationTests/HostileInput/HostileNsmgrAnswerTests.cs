@@ -58,6 +58,22 @@ public sealed class HostileNsmgrAnswerTests(HostileClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_first_request_failing_resource_exhausted_is_closed_as_possibly_taken_effect()
+    {
+        // What a GOAWAY ENHANCE_YOUR_CALM and an answer over the receive limit both look like: the NSMgr may hold it.
+        await using var nsmgr = await HostileNsmgr.StartAsync();
+        nsmgr.AnswerRequest = _ => Answer("oversized");
+        var id = NscScenario.NewId("exhausted-first-request");
+        var grain = fixture.Connection(id);
+
+        var error = await Assert.ThrowsAsync<NsmRequestFailedException>(() => grain.Request(fixture.RequestFor(id, nsmgr.Address)));
+
+        Assert.Equal("ResourceExhausted", error.StatusCode);
+        Assert.Equal(1, nsmgr.Closes);
+        Assert.Equal(ConnectionPhase.None, (await grain.GetState()).Phase);
+    }
+
+    [Fact]
     public async Task A_malformed_close_answer_is_logged_and_the_connection_still_closes()
     {
         var since = fixture.Logs.Mark();

@@ -4,6 +4,7 @@ using Nsm.Healing.Hosting;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 using Orleans.Reminders;
+using Orleans.Storage;
 using Orleans.Runtime.Hosting;
 using Orleans.TestingHost;
 
@@ -29,11 +30,15 @@ public sealed class HealingCluster : IAsyncDisposable
         options.ReconnectMaxDelay = TimeSpan.FromMilliseconds(500);
     }
 
+    /// <summary>Tests dial simulators and hostile servers on loopback and unix sockets; nothing else.</summary>
+    public static readonly string[] LoopbackNsmgrs = ["http://127.0.0.1:*", "https://127.0.0.1:*", "https://localhost:*", "unix://*"];
+
     /// <param name="processWideStorage">State that survives an in-process silo kill (see <see cref="ProcessWideGrainStorage"/>).</param>
     /// <param name="faultyStorage">Storage that fails or holds writes on demand (see <see cref="FaultyGrainStorage"/>).</param>
+    /// <param name="failOnDemandStorage">Each silo's storage is a <see cref="FailOnDemandGrainStorage"/> (see <see cref="StorageOf"/>).</param>
     public static async Task<HealingCluster> StartAsync(
         int silos = 2, TimeProvider? grainTime = null, bool processWideStorage = false,
-        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null, bool faultyStorage = false)
+        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null, bool faultyStorage = false, bool failOnDemandStorage = false)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
@@ -41,6 +46,10 @@ public sealed class HealingCluster : IAsyncDisposable
             if (faultyStorage)
             {
                 silo.Services.AddGrainStorage(HealingStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<FaultyGrainStorage>(services));
+            }
+            else if (failOnDemandStorage)
+            {
+                silo.Services.AddGrainStorage(HealingStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<FailOnDemandGrainStorage>(services));
             }
             else if (processWideStorage)
             {
@@ -51,7 +60,11 @@ public sealed class HealingCluster : IAsyncDisposable
                 silo.AddMemoryGrainStorage(HealingStorage.Name);
             }
 
-            silo.UseInMemoryReminderService().AddNsmHealing(configureNsmgr: nsmgr, configureMonitor: monitor ?? TestMonitorOptions);
+            silo.UseInMemoryReminderService().AddNsmHealing(configureNsmgr: options =>
+            {
+                options.AllowedAddresses = LoopbackNsmgrs;
+                nsmgr?.Invoke(options);
+            }, configureMonitor: monitor ?? TestMonitorOptions);
         });
         if (grainTime is not null)
         {
@@ -65,6 +78,10 @@ public sealed class HealingCluster : IAsyncDisposable
         await cluster.DeployAsync();
         return new HealingCluster(cluster);
     }
+
+    /// <summary>The grain storage of silo <paramref name="silo"/>, when the cluster was started with fail-on-demand storage.</summary>
+    public FailOnDemandGrainStorage StorageOf(int silo = 0) =>
+        (FailOnDemandGrainStorage)Cluster.Silos[silo].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(HealingStorage.Name);
 
     public IConnectionGrain Connection(string id) => Client.GetGrain<IConnectionGrain>(id);
 

@@ -35,6 +35,7 @@ public sealed class HostileClusterFixture : IAsyncLifetime
             .AddNsmHealing(
                 configureNsmgr: nsmgr =>
                 {
+                    nsmgr.AllowedAddresses = HealingCluster.LoopbackNsmgrs;
                     nsmgr.MaxReceiveMessageBytes = MaxReceiveMessageBytes;
                     nsmgr.DialTimeout = TimeSpan.FromSeconds(1);
                 },
