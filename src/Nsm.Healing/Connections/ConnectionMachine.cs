@@ -19,7 +19,7 @@ namespace Nsm.Healing.Connections;
 /// </remarks>
 public sealed class ConnectionMachine
 {
-    public const int HistoryLimit = 32;
+    private const int HistoryLimit = 32;
 
     // A snapshot this much older than our last answer from the NSMgr predates it; the margin absorbs clock skew.
     private static readonly TimeSpan SnapshotClockMargin = TimeSpan.FromSeconds(1);

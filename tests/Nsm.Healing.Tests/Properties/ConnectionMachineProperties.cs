@@ -70,6 +70,8 @@ public sealed class ConnectionMachineProperties(ITestOutputHelper output)
     private static void CheckStep(MachineRunner runner)
     {
         Assert.Empty(runner.Violations);
+        // Invariant 1: every input is carried out to the end; no call or write is left waiting for its outcome.
+        Assert.False(runner.Machine.AwaitingOutcome);
         var state = runner.Machine.State;
 
         // Invariant 4, locally: Healing always has an attempt due and a wakeup armed for it.
