@@ -225,7 +225,8 @@ public sealed partial class ConnectionGrain
         State.AttemptSilo = null;
         var heal = State.CurrentHeal! with { Attempts = State.CurrentHeal!.Attempts + 1, Detail = error.Message };
         var statusCode = (error as NsmRequestFailedException)?.StatusCode ?? "Unknown";
-        if (heal.Decision == HealDecision.Restore && !NsmgrFailure.IsUnreachable(statusCode))
+        // Identity trouble (#11) is neither an outage nor a refusal of the endpoint: it never counts as a rejected restore.
+        if (heal.Decision == HealDecision.Restore && !NsmgrFailure.IsUnreachable(statusCode) && !HealDecider.HoldsForIdentity(statusCode))
         {
             State.RejectedRestores++;
             State.FirstRestoreRejectionAt ??= Now;
@@ -233,13 +234,21 @@ public sealed partial class ConnectionGrain
 
         var plan = RetryPlanner.AfterFailure(
             heal.Decision, heal.Attempts, State.RejectedRestores, State.FirstRestoreRejectionAt,
-            heal.StartedAt, EffectiveDataPlane(), Now, State.Policy, jitter.NextFraction());
+            heal.StartedAt, EffectiveDataPlane(), Now, State.Policy, jitter.NextFraction(), (statusCode, error.Message));
         switch (plan)
         {
             case RetryPlan.RetryAfter retry:
                 State.CurrentHeal = heal;
                 ConnectionGrainLog.HealAttemptFailed(logger, heal.IncidentId, Id, heal.Decision, heal.Attempts, retry.Delay, error.Message);
                 await ScheduleAttempt(Now + retry.Delay);
+                break;
+            case RetryPlan.HoldForIdentity hold:
+                // #11: the heal waits for identity in plain sight (Reason) and retries the same decision; nothing moves or closes.
+                State.CurrentHeal = heal with { Detail = hold.Reason };
+                State.Reason = hold.Reason;
+                ConnectionGrainLog.HealHeldForIdentity(logger, heal.IncidentId, Id, heal.Decision, hold.Delay, hold.Reason);
+                await ScheduleAttempt(Now + hold.Delay);
+                Publish();
                 break;
             case RetryPlan.EscalateToReselect escalate:
                 State.CurrentHeal = heal with { Decision = HealDecision.Reselect, Escalated = true, Detail = $"{escalate.Reason}; last error: {error.Message}" };

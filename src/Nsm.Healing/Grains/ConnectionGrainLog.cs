@@ -80,4 +80,8 @@ internal static partial class ConnectionGrainLog
     [LoggerMessage(EventId = 1019, EventName = "HealAttemptElsewhere", Level = LogLevel.Information,
         Message = "Connection {ConnectionId}: an attempt started at {StartedAt:o} by another activation may still be in flight; waiting it out")]
     public static partial void AttemptElsewhere(ILogger logger, string connectionId, DateTimeOffset startedAt);
+
+    [LoggerMessage(EventId = 1100, EventName = "HealHeldForIdentity", Level = LogLevel.Warning,
+        Message = "Heal {IncidentId} of connection {ConnectionId}: {Decision} held, next try in {Delay}: {Reason}")]
+    public static partial void HealHeldForIdentity(ILogger logger, string incidentId, string connectionId, HealDecision decision, TimeSpan delay, string reason);
 }

@@ -1,6 +1,9 @@
 using System.Net;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Nsm.Identity;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Logging;
 using Nsm.Simulator.Nsmgrs;
 using Nsm.Simulator.Topology;
@@ -8,8 +11,8 @@ using Nsm.Simulator.Topology;
 namespace Nsm.Simulator.Services;
 
 /// <summary>
-/// One Kestrel host per NSMgr, serving NetworkService, MonitorConnection and Health over plaintext HTTP/2
-/// (h2c) on loopback TCP and optionally a unix socket. The host keeps listening while the NSMgr is down,
+/// One Kestrel host per NSMgr, serving NetworkService, MonitorConnection and Health over HTTP/2 on loopback TCP and
+/// optionally a unix socket: mTLS with the NSMgr's SVID on both (as cmd-nsmgr), or plaintext h2c when asked. The host keeps listening while the NSMgr is down,
 /// so it comes back on the same address and health can say NOT_SERVING meanwhile.
 /// </summary>
 internal sealed class NsmgrHost : IAsyncDisposable
@@ -28,35 +31,21 @@ internal sealed class NsmgrHost : IAsyncDisposable
 
     public string? UnixSocket { get; }
 
-    public static async Task<NsmgrHost> StartAsync(NodeSpec node, Simulation simulation, ILoggerFactory loggers, SimulatorTls? tls, CancellationToken cancellationToken)
+    public static async Task<NsmgrHost> StartAsync(NodeSpec node, Simulation simulation, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (node.UnixSocket is not null)
         {
             await UnixSocketFile.ClaimAsync(node.UnixSocket, cancellationToken).ConfigureAwait(false);
         }
 
+        var identities = simulation.State.Identities;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, node.Port, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http2;
-                if (tls is not null)
-                {
-                    listen.UseHttps(https =>
-                    {
-                        https.ServerCertificate = tls.ServerCertificate;
-                        if (tls.ClientCertificateAuthority is not null)
-                        {
-                            https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
-                            https.ClientCertificateValidation = (certificate, _, _) => tls.IsTrustedClient(certificate);
-                        }
-                    });
-                }
-            });
+            kestrel.Listen(IPAddress.Loopback, node.Port, listen => Serve(listen, node.Nsmgr, identities));
             if (node.UnixSocket is not null)
             {
-                kestrel.ListenUnixSocket(node.UnixSocket, listen => listen.Protocols = HttpProtocols.Http2);
+                kestrel.ListenUnixSocket(node.UnixSocket, listen => Serve(listen, node.Nsmgr, identities));
             }
         });
         builder.Services.AddSingleton(loggers);
@@ -72,9 +61,31 @@ internal sealed class NsmgrHost : IAsyncDisposable
         app.MapGrpcService<HealthServiceImpl>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var address = app.Urls.First(url => url.StartsWith(tls is null ? "http://127.0.0.1:" : "https://127.0.0.1:", StringComparison.Ordinal));
+        var address = app.Urls.First(url => url.StartsWith(identities is null ? "http://127.0.0.1:" : "https://127.0.0.1:", StringComparison.Ordinal));
         SimulatorLog.NsmgrListening(loggers.CreateLogger<NsmgrHost>(), node.Nsmgr, address);
         return new NsmgrHost(app, address, node.UnixSocket);
+    }
+
+    /// <summary>
+    /// mTLS as go-spiffe's MTLSServerConfig with AuthorizeAny: the NSMgr's current SVID (renewals apply to new
+    /// connections), and a client certificate that chains to the bundle and names an ID of the trust domain.
+    /// A refused client never reaches a gRPC method, as with a real NSMgr.
+    /// </summary>
+    private static void Serve(ListenOptions listen, string nsmgr, ElementIdentities? identities)
+    {
+        listen.Protocols = HttpProtocols.Http2;
+        if (identities is null)
+        {
+            return;
+        }
+
+        listen.UseHttps(https =>
+        {
+            https.ServerCertificateSelector = (_, _) => identities.Of(nsmgr).Certificate;
+            https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+            https.ClientCertificateValidation = (certificate, chain, ignoredPlatformErrors) =>
+                SpiffeTrust.Authenticate(certificate, chain, identities.Of(nsmgr), allowed: null, out _) is not null;
+        });
     }
 
     public async ValueTask DisposeAsync()
