@@ -29,8 +29,6 @@ public static class NsmTokens
 
     public static string Sign(X509Svid signer, SpiffeId audience, DateTimeOffset expires)
     {
-        using var key = signer.Certificate.GetECDsaPrivateKey()
-            ?? throw new IdentityUnavailableException($"the SVID of {signer.Id} has no EC private key; NSM tokens are ES256");
         var descriptor = new SecurityTokenDescriptor
         {
             Claims = new Dictionary<string, object>
@@ -39,7 +37,7 @@ public static class NsmTokens
                 [JwtRegisteredClaimNames.Aud] = new[] { audience.ToString() },
                 [JwtRegisteredClaimNames.Exp] = expires.ToUnixTimeSeconds(),
             },
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key), SecurityAlgorithms.EcdsaSha256),
+            SigningCredentials = signer.SigningCredentials,
         };
         return Handler.CreateToken(descriptor);
     }
@@ -80,7 +78,7 @@ public static class NsmTokens
         {
             var result = Handler.ValidateTokenAsync(token, new TokenValidationParameters
             {
-                IssuerSigningKey = new ECDsaSecurityKey(key),
+                IssuerSigningKey = Uncached(new ECDsaSecurityKey(key)),
                 ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
                 ValidateIssuer = false,
                 ValidateAudience = false,
@@ -91,6 +89,16 @@ public static class NsmTokens
             }).GetAwaiter().GetResult();
             return result.IsValid;
         }
+    }
+
+    /// <summary>
+    /// The library caches signature providers by key; ours are short-lived (rotated SVIDs, one-off peer keys), so a cache
+    /// would only hold disposed keys.
+    /// </summary>
+    internal static ECDsaSecurityKey Uncached(ECDsaSecurityKey key)
+    {
+        key.CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false };
+        return key;
     }
 
     /// <summary>RFC 3339 with nanoseconds, as upstream writes <see cref="ExpiresHeader"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Nsm.Identity;
 
@@ -8,6 +9,14 @@ namespace Nsm.Identity;
 /// </summary>
 public sealed record X509Svid(SpiffeId Id, X509Certificate2 Certificate, X509Certificate2Collection Intermediates, X509Certificate2Collection Bundle)
 {
+    private SigningCredentials? _signing;
+
+    /// <summary>ES256 with the SVID's key, made once per SVID: its key lives as long as the SVID.</summary>
+    internal SigningCredentials SigningCredentials => _signing ??= new SigningCredentials(
+        NsmTokens.Uncached(new ECDsaSecurityKey(Certificate.GetECDsaPrivateKey()
+            ?? throw new IdentityUnavailableException($"the SVID of {Id} has no EC private key; NSM tokens are ES256"))),
+        SecurityAlgorithms.EcdsaSha256);
+
     public DateTimeOffset NotAfter => new(Certificate.NotAfter.ToUniversalTime());
 
     public override string ToString() => $"X509Svid({Id}, expires {NotAfter:O})";

@@ -42,7 +42,7 @@ public sealed class IdentityOptions
     public string? ResolvedSocket(Func<string, string?> environment)
     {
         var configured = WorkloadApiSocket is { Length: > 0 } socket ? socket : environment(EndpointVariable);
-        return configured is null ? null : configured.StartsWith("unix://", StringComparison.Ordinal) ? configured["unix://".Length..] : configured;
+        return string.IsNullOrEmpty(configured) ? null : configured.StartsWith("unix://", StringComparison.Ordinal) ? configured["unix://".Length..] : configured;
     }
 
     /// <summary>The first rule this breaks, naming the key; null when valid.</summary>

@@ -11,9 +11,9 @@ namespace Nsm.Healing.Nsmgr;
 /// </summary>
 public sealed class NsmTokenSigner(IOptions<IdentityOptions> options, TimeProvider time)
 {
-    public NsmToken Sign(X509Svid own, SpiffePeerStream nsmgr)
+    public NsmToken Sign(X509Svid own, SpiffePeer nsmgr)
     {
-        var expires = NsmTokens.Expiry(time.GetUtcNow(), options.Value.MaxTokenLifetime, own, nsmgr.PeerCertificate);
-        return new NsmToken(NsmTokens.Sign(own, nsmgr.PeerId, expires), expires);
+        var expires = NsmTokens.Expiry(time.GetUtcNow(), options.Value.MaxTokenLifetime, own, nsmgr.Certificate);
+        return new NsmToken(NsmTokens.Sign(own, nsmgr.Id, expires), expires);
     }
 }

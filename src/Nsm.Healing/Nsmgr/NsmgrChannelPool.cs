@@ -88,19 +88,19 @@ public sealed class NsmgrChannelPool(
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
         };
 
-        // With an identity this silo does the TLS itself (NsmgrConnector) and HTTP runs over it with prior knowledge.
-        var uri = svid is not null && address.HttpUri.Scheme == Uri.UriSchemeHttps
-            ? new UriBuilder(address.HttpUri) { Scheme = Uri.UriSchemeHttp }.Uri
-            : address.HttpUri;
+        // With an identity every address is mTLS (NSM writes tcp:// and unix:// for what is TLS on the wire).
+        var uri = svid is not null ? new UriBuilder(address.HttpUri) { Scheme = Uri.UriSchemeHttps }.Uri : address.HttpUri;
         var peers = new NsmgrPeers();
         var allowed = identityOptions.Value.AllowedNsmgrIds;
         var target = new DnsEndPoint(uri.Host, uri.Port);
-        ValueTask<System.IO.Stream> Connect(CancellationToken cancellationToken) =>
-            NsmgrConnector.ConnectAsync(address, target, svid, allowed, peers, cancellationToken);
-
-        if (svid is not null || address.UnixSocketPath is not null)
+        if (svid is not null)
         {
-            handler.ConnectCallback = (_, cancellationToken) => Connect(cancellationToken);
+            handler.SslOptions = SpiffeTlsClient.Options(svid, allowed, peers.Remember);
+        }
+
+        if (address.UnixSocketPath is not null)
+        {
+            handler.ConnectCallback = (_, cancellationToken) => NsmgrConnector.OpenAsync(address, target, cancellationToken);
         }
 
         var channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
@@ -109,6 +109,8 @@ public sealed class NsmgrChannelPool(
             DisposeHttpClient = true,
             MaxReceiveMessageSize = options.Value.MaxReceiveMessageBytes,
         });
-        return new NsmgrChannel(channel, peers, Connect);
+        return new NsmgrChannel(channel, peers, cancellationToken => svid is null
+            ? throw new InvalidOperationException("a plaintext channel has no NSMgr identity")
+            : NsmgrConnector.ProbeAsync(address, target, svid(), allowed, cancellationToken));
     }
 }

@@ -95,7 +95,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
         }
 
         var channel = channels.GetFor(nsmgrAddress, own);
-        SpiffePeerStream nsmgr;
+        SpiffePeer nsmgr;
         try
         {
             nsmgr = await channel.PeerAsync(cancellationToken);

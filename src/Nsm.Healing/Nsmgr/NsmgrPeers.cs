@@ -13,9 +13,9 @@ public sealed class NsmgrPeers
     private const int Kept = 4;
 
     private readonly Lock _gate = new();
-    private readonly List<SpiffePeerStream> _seen = [];
+    private readonly List<SpiffePeer> _seen = [];
 
-    public SpiffePeerStream? Latest
+    public SpiffePeer? Latest
     {
         get
         {
@@ -26,11 +26,11 @@ public sealed class NsmgrPeers
         }
     }
 
-    public void Remember(SpiffePeerStream peer)
+    public void Remember(SpiffePeer peer)
     {
         lock (_gate)
         {
-            _seen.RemoveAll(p => p.PeerCertificate.Thumbprint == peer.PeerCertificate.Thumbprint);
+            _seen.RemoveAll(p => p.Certificate.Thumbprint == peer.Certificate.Thumbprint);
             _seen.Insert(0, peer);
             if (_seen.Count > Kept)
             {
@@ -42,12 +42,12 @@ public sealed class NsmgrPeers
     /// <summary>The recent certificate whose key signed <paramref name="token"/>, or null.</summary>
     public X509Certificate2? Signer(string token)
     {
-        List<SpiffePeerStream> seen;
+        List<SpiffePeer> seen;
         lock (_gate)
         {
             seen = [.. _seen];
         }
 
-        return seen.Select(p => p.PeerCertificate).FirstOrDefault(certificate => NsmTokens.IsSignedBy(token, certificate));
+        return seen.Select(p => p.Certificate).FirstOrDefault(certificate => NsmTokens.IsSignedBy(token, certificate));
     }
 }
