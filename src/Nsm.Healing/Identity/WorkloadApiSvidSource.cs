@@ -86,14 +86,13 @@ public sealed class WorkloadApiSvidSource : IX509SvidSource, IAsyncDisposable
                 await FollowStreamAsync(stopping, () => failures = 0).ConfigureAwait(false);
                 _lastError = "the Workload API ended the stream";
             }
-            catch (Exception e) when (!stopping.IsCancellationRequested)
-            {
-                _lastError = e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message;
-            }
-
-            if (stopping.IsCancellationRequested)
+            catch (Exception) when (stopping.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception e)
+            {
+                _lastError = e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message;
             }
 
             failures++;

@@ -4,15 +4,19 @@ using Nsm.Identity;
 namespace Nsm.Healing.Nsmgr;
 
 /// <summary>A gRPC channel to one NSMgr and what its connections learnt about the NSMgr's identity.</summary>
-public sealed class NsmgrChannel(GrpcChannel channel, NsmgrPeers peers, Func<CancellationToken, Task<SpiffePeer>> probe) : IDisposable
+public sealed class NsmgrChannel(GrpcChannel channel, NsmgrPeers peers, Func<CancellationToken, Task<SpiffePeer>> probe, TimeSpan dialTimeout) : IDisposable
 {
+    private readonly Lock _gate = new();
+    private Task<SpiffePeer>? _probe;
+
     public GrpcChannel Channel => channel;
 
     public NsmgrPeers Peers => peers;
 
     /// <summary>
     /// The NSMgr's certificate and SPIFFE ID. Before the channel's first connection, one handshake is made (and closed)
-    /// to learn them: a token's <c>aud</c> must name the NSMgr before the call's headers go out.
+    /// to learn them: a token's <c>aud</c> must name the NSMgr before the call's headers go out. Callers share one
+    /// handshake (a heal storm on a new channel must not open one per connection), bounded by the dial timeout.
     /// </summary>
     public async Task<SpiffePeer> PeerAsync(CancellationToken cancellationToken)
     {
@@ -21,9 +25,33 @@ public sealed class NsmgrChannel(GrpcChannel channel, NsmgrPeers peers, Func<Can
             return known;
         }
 
-        var learnt = await probe(cancellationToken).ConfigureAwait(false);
-        peers.Remember(learnt);
-        return learnt;
+        Task<SpiffePeer> probing;
+        lock (_gate)
+        {
+            if (_probe is null || _probe.IsFaulted || _probe.IsCanceled)
+            {
+                _probe = ProbeAsync();
+            }
+
+            probing = _probe;
+        }
+
+        return await probing.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SpiffePeer> ProbeAsync()
+    {
+        using var timeout = new CancellationTokenSource(dialTimeout);
+        try
+        {
+            var learnt = await probe(timeout.Token).ConfigureAwait(false);
+            peers.Remember(learnt);
+            return learnt;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no TLS handshake with the NSMgr within {dialTimeout} ({NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.DialTimeout)})");
+        }
     }
 
     public void Dispose() => channel.Dispose();

@@ -142,6 +142,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
             _ when Find<IdentityUnavailableException>(e) is { } missing => (StatusCode.Unauthenticated, $"{StatusCode.Unauthenticated}: identity unavailable: {missing.Message}"),
             RpcException rpc => NsmgrCallFailure.Describe(rpc, expectedAnswer, options.Value.MaxReceiveMessageBytes),
             OperationCanceledException => (StatusCode.Cancelled, $"{StatusCode.Cancelled}: {e.Message}"),
+            TimeoutException => (StatusCode.DeadlineExceeded, $"{StatusCode.DeadlineExceeded}: {e.Message}"),
             System.Net.Sockets.SocketException or System.IO.IOException or System.Net.Http.HttpRequestException => (StatusCode.Unavailable, $"{StatusCode.Unavailable}: {e.Message}"),
             _ => (StatusCode.Unknown, $"{StatusCode.Unknown}: {e.GetType().Name}: {e.Message}"),
         };
