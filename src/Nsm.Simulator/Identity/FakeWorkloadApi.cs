@@ -70,10 +70,10 @@ public sealed class FakeWorkloadApi : IAsyncDisposable
         return api;
     }
 
-    /// <summary>Issues a new SVID and pushes it to every open stream.</summary>
-    public X509Svid Rotate()
+    /// <summary>Issues a new SVID (of the usual lifetime unless told) and pushes it to every open stream.</summary>
+    public X509Svid Rotate(TimeSpan? lifetime = null)
     {
-        var next = _authority.Issue(Workload, _svidLifetime);
+        var next = _authority.Issue(Workload, lifetime ?? _svidLifetime);
         TaskCompletionSource rotated;
         lock (_gate)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Nsm.Healing.Grains;
 using Nsm.Healing.Hosting;
+using Nsm.Healing.Identity;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 using Orleans.Reminders;
@@ -32,7 +33,7 @@ public sealed class HealingCluster : IAsyncDisposable
     /// <param name="processWideStorage">State that survives an in-process silo kill (see <see cref="ProcessWideGrainStorage"/>).</param>
     public static async Task<HealingCluster> StartAsync(
         int silos = 2, TimeProvider? grainTime = null, bool processWideStorage = false,
-        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null)
+        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null, Action<IdentityOptions>? identity = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
@@ -46,7 +47,7 @@ public sealed class HealingCluster : IAsyncDisposable
                 silo.AddMemoryGrainStorage(HealingStorage.Name);
             }
 
-            silo.UseInMemoryReminderService().AddNsmHealing(configureNsmgr: nsmgr, configureMonitor: monitor ?? TestMonitorOptions);
+            silo.UseInMemoryReminderService().AddNsmHealing(configureNsmgr: nsmgr, configureMonitor: monitor ?? TestMonitorOptions, configureIdentity: identity);
         });
         if (grainTime is not null)
         {
