@@ -173,4 +173,19 @@ public sealed class IdentityTests
         var token = NsmTokens.Read(snapshot.Connection!.Path.PathSegments[0].Token)!;
         Assert.InRange(token.Expires, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(90));
     }
+
+    [Fact]
+    public async Task An_nsmgr_off_the_allow_list_is_refused_as_identity_trouble_and_nothing_is_stored()
+    {
+        await using var cluster = await HealingCluster.StartAsync(silos: 1, identity: options => options.AllowedNsmgrIds = ["spiffe://nsm.test/nsm/nsmgr-9"]);
+        await using var scenario = await NscScenario.StartAsync(cluster, OneNode);
+        var id = NscScenario.NewId("not-allowed");
+
+        var error = await Assert.ThrowsAsync<NsmRequestFailedException>(() => cluster.Connection(id).Request(scenario.RequestFor(id)));
+
+        Assert.Equal("Unauthenticated", error.StatusCode);
+        Assert.Contains("is not on the allow-list", error.Message);
+        Assert.Equal(ConnectionPhase.None, (await cluster.Connection(id).GetState()).Phase);
+        Assert.Empty(scenario.Simulator.Records.Requests());
+    }
 }

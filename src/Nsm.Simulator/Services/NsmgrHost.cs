@@ -83,6 +83,7 @@ internal sealed class NsmgrHost : IAsyncDisposable
         {
             https.ServerCertificateSelector = (_, _) => identities.Of(nsmgr).Certificate;
             https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+            // The platform's verdict is ignored: it knows nothing of the SPIFFE bundle; ours is the whole check.
             https.ClientCertificateValidation = (certificate, chain, ignoredPlatformErrors) =>
                 SpiffeTrust.Authenticate(certificate, chain, identities.Of(nsmgr), allowed: null, out _) is not null;
         });
