@@ -4,7 +4,7 @@ using Nsm.Identity;
 namespace Nsm.Healing.Nsmgr;
 
 /// <summary>A gRPC channel to one NSMgr and what its connections learnt about the NSMgr's identity.</summary>
-public sealed class NsmgrChannel(GrpcChannel channel, NsmgrPeers peers, Func<CancellationToken, Task<SpiffePeer>> probe, TimeSpan dialTimeout) : IDisposable
+public sealed class NsmgrChannel(GrpcChannel channel, NsmgrPeers peers, Func<CancellationToken, Task<SpiffePeer>> probe) : IDisposable
 {
     private readonly Lock _gate = new();
     private Task<SpiffePeer>? _probe;
@@ -16,9 +16,10 @@ public sealed class NsmgrChannel(GrpcChannel channel, NsmgrPeers peers, Func<Can
     /// <summary>
     /// The NSMgr's certificate and SPIFFE ID. Before the channel's first connection, one handshake is made (and closed)
     /// to learn them: a token's <c>aud</c> must name the NSMgr before the call's headers go out. Callers share one
-    /// handshake (a heal storm on a new channel must not open one per connection), bounded by the dial timeout.
+    /// handshake (a heal storm on a new channel must not open one per connection), bounded by the call's own timeout:
+    /// the handshake is part of the first call, as it would be inside the HTTP handler.
     /// </summary>
-    public async Task<SpiffePeer> PeerAsync(CancellationToken cancellationToken)
+    public async Task<SpiffePeer> PeerAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (peers.Latest is { } known)
         {
@@ -30,7 +31,7 @@ public sealed class NsmgrChannel(GrpcChannel channel, NsmgrPeers peers, Func<Can
         {
             if (_probe is null || _probe.IsFaulted || _probe.IsCanceled)
             {
-                _probe = ProbeAsync();
+                _probe = ProbeAsync(timeout);
             }
 
             probing = _probe;
@@ -39,9 +40,9 @@ public sealed class NsmgrChannel(GrpcChannel channel, NsmgrPeers peers, Func<Can
         return await probing.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<SpiffePeer> ProbeAsync()
+    private async Task<SpiffePeer> ProbeAsync(TimeSpan limit)
     {
-        using var timeout = new CancellationTokenSource(dialTimeout);
+        using var timeout = new CancellationTokenSource(limit);
         try
         {
             var learnt = await probe(timeout.Token).ConfigureAwait(false);
@@ -50,7 +51,7 @@ public sealed class NsmgrChannel(GrpcChannel channel, NsmgrPeers peers, Func<Can
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            throw new TimeoutException($"no TLS handshake with the NSMgr within {dialTimeout} ({NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.DialTimeout)})");
+            throw new TimeoutException($"no TLS handshake with the NSMgr within the call's timeout ({limit})");
         }
     }
 

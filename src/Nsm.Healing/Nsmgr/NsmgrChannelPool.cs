@@ -111,6 +111,6 @@ public sealed class NsmgrChannelPool(
         });
         return new NsmgrChannel(channel, peers, cancellationToken => svid is null
             ? throw new InvalidOperationException("a plaintext channel has no NSMgr identity")
-            : NsmgrConnector.ProbeAsync(address, target, svid(), allowed, cancellationToken), options.Value.DialTimeout);
+            : NsmgrConnector.ProbeAsync(address, target, svid(), allowed, cancellationToken));
     }
 }

@@ -17,7 +17,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
     public async Task<Connection> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var connectionId = request.Connection?.Id;
-        var call = await PrepareAsync("Request", nsmgrAddress, connectionId, cancellationToken);
+        var call = await PrepareAsync("Request", nsmgrAddress, connectionId, timeout, cancellationToken);
         Connection answer;
         try
         {
@@ -42,7 +42,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
 
     public async Task CloseAsync(string nsmgrAddress, Connection connection, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var call = await PrepareAsync("Close", nsmgrAddress, connection.Id, cancellationToken);
+        var call = await PrepareAsync("Close", nsmgrAddress, connection.Id, timeout, cancellationToken);
         try
         {
             await new NetworkService.NetworkServiceClient(call.Channel).CloseAsync(connection, call.Metadata, Deadline(timeout), cancellationToken);
@@ -76,7 +76,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
     /// The channel and metadata for one call. Without an SVID nothing is sent: the failure is our identity's, reported
     /// as Unauthenticated so healing holds instead of moving the connection.
     /// </summary>
-    private async Task<PreparedCall> PrepareAsync(string call, string nsmgrAddress, string? connectionId, CancellationToken cancellationToken)
+    private async Task<PreparedCall> PrepareAsync(string call, string nsmgrAddress, string? connectionId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!channels.Secure)
         {
@@ -98,7 +98,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
         SpiffePeer nsmgr;
         try
         {
-            nsmgr = await channel.PeerAsync(cancellationToken);
+            nsmgr = await channel.PeerAsync(timeout, cancellationToken);
         }
         catch (Exception e)
         {
