@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Hosting;
+using Nsm.Healing.Identity;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 using Nsm.Healing.Silo.Configuration;
@@ -59,7 +60,8 @@ builder.UseOrleans(silo => silo
     .AddNsmHealing(
         nsmgr => builder.Configuration.GetSection(NsmgrClientOptions.Section).Bind(nsmgr),
         connections => builder.Configuration.GetSection(ConnectionGrainOptions.Section).Bind(connections),
-        monitor => builder.Configuration.GetSection(MonitorOptions.Section).Bind(monitor))
+        monitor => builder.Configuration.GetSection(MonitorOptions.Section).Bind(monitor),
+        identity => builder.Configuration.GetSection(IdentityOptions.Section).Bind(identity))
     .AllowBackstopReminderPeriod()
     .UseTelemetryExport(options.Telemetry, options.ClusterId)
     .UseDashboard(options.Telemetry));

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Nsm.Simulator.Control;
 using Nsm.Simulator.Faults;
 using Nsm.Simulator.Keepalive;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Recording;
 using Nsm.Simulator.Services;
 using Nsm.Simulator.Topology;
@@ -45,7 +46,7 @@ public sealed class NsmSimulator : IAsyncDisposable
     /// <summary>Starts every NSMgr and the control surface; ports are chosen by the OS unless the topology fixes them.</summary>
     /// <param name="timeProvider">The clock for tokens, expiry, downtime and latency; a FakeTimeProvider in tests.</param>
     /// <param name="controlPort">Loopback port of the control surface; 0 picks a free one.</param>
-    /// <param name="tls">Serve the NSMgrs over TLS (and mTLS); plaintext h2c when null.</param>
+    /// <param name="security">mTLS and token policies; null means <see cref="SimulatorSecurity.Default"/> (on). Plaintext must be asked for.</param>
     /// <param name="keepalive">How the NSMgrs police client PINGs; grpc-go's defaults (<see cref="KeepalivePolicy.Default"/>) when null.</param>
     public static async Task<NsmSimulator> StartAsync(
         SimulatorTopology topology,
@@ -53,7 +54,7 @@ public sealed class NsmSimulator : IAsyncDisposable
         ILoggerFactory? loggerFactory = null,
         int controlPort = 0,
         CancellationToken cancellationToken = default,
-        SimulatorTls? tls = null,
+        SimulatorSecurity? security = null,
         KeepalivePolicy? keepalive = null)
     {
         keepalive = (keepalive ?? KeepalivePolicy.Default).Validate();
@@ -61,13 +62,13 @@ public sealed class NsmSimulator : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(controlPort);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(controlPort, 65535);
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
-        var simulation = new Simulation(topology, timeProvider ?? TimeProvider.System, loggers);
+        var simulation = new Simulation(topology, timeProvider ?? TimeProvider.System, loggers, security ?? SimulatorSecurity.Default);
         var simulator = new NsmSimulator(topology, simulation, new Dictionary<string, NsmgrHost>(StringComparer.Ordinal));
         try
         {
             foreach (var node in topology.Nodes)
             {
-                simulator._hosts.Add(node.Nsmgr, await NsmgrHost.StartAsync(node, simulation, loggers, tls, keepalive, simulator.Keepalive, cancellationToken).ConfigureAwait(false));
+                simulator._hosts.Add(node.Nsmgr, await NsmgrHost.StartAsync(node, simulation, loggers, keepalive, simulator.Keepalive, cancellationToken).ConfigureAwait(false));
             }
 
             simulator._control = await ControlSurface.StartAsync(simulator, controlPort, loggers, cancellationToken).ConfigureAwait(false);
@@ -80,7 +81,20 @@ public sealed class NsmSimulator : IAsyncDisposable
         }
     }
 
-    /// <summary>The NSMgr's TCP address, e.g. http://127.0.0.1:40123.</summary>
+    /// <summary>How the NSMgrs authenticate and authorize callers.</summary>
+    public SimulatorSecurity Security => _simulation.State.Identities?.Security ?? SimulatorSecurity.Plaintext;
+
+    /// <summary>The SPIFFE ID an NSMgr (or any element) presents; null on a plaintext simulator.</summary>
+    public Nsm.Identity.SpiffeId? IdentityOf(string element) => _simulation.State.Identities?.IdOf(element);
+
+    /// <summary>Gives the NSMgr a new SVID of the given lifetime; new connections see it (e.g. one about to expire).</summary>
+    public void RenewNsmgrCertificate(string nsmgr, TimeSpan lifetime)
+    {
+        _ = Host(nsmgr);
+        (_simulation.State.Identities ?? throw new InvalidOperationException("a plaintext simulator has no certificates")).Renew(nsmgr, lifetime);
+    }
+
+    /// <summary>The NSMgr's TCP address: https://127.0.0.1:N with security on, http://127.0.0.1:N in plaintext.</summary>
     public string NsmgrAddress(string nsmgr) => Host(nsmgr).Address;
 
     /// <summary>The unix socket path the NSMgr also listens on, or null.</summary>

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Runtime.InteropServices;
 using Nsm.Simulator;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Topology;
 
 // Standalone simulator: start the topology, print one address per line on stdout, run until SIGINT/SIGTERM.
@@ -35,7 +36,8 @@ using var loggers = LoggerFactory.Create(logging => logging
 NsmSimulator simulator;
 try
 {
-    simulator = await NsmSimulator.StartAsync(topology, TimeProvider.System, loggers, arguments.ControlPort);
+    simulator = await NsmSimulator.StartAsync(
+        topology, TimeProvider.System, loggers, arguments.ControlPort, security: arguments.Plaintext ? SimulatorSecurity.Plaintext : null);
 }
 catch (IOException e)
 {
@@ -60,6 +62,11 @@ await using (simulator)
     }
 
     Console.WriteLine($"control {simulator.ControlUrl}");
+    if (simulator.Security.Enabled)
+    {
+        // Silos pointed here (SPIFFE_ENDPOINT_SOCKET or Nsm:Identity:WorkloadApiSocket) get SVIDs the NSMgrs trust.
+        Console.WriteLine($"workload-api {DevelopmentTrust.WorkloadApi.Endpoint}");
+    }
 
     await stop.Task;
 }

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Nsm.Api;
 using Nsm.Simulator.Expiry;
 using Nsm.Simulator.Faults;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Monitor;
 using Nsm.Simulator.Nsmgrs;
 using Nsm.Simulator.Recording;
@@ -20,9 +21,9 @@ internal sealed class Simulation : IDisposable
     private readonly CloseHandler _closes;
     private readonly ExpiryScheduler _expiry;
 
-    public Simulation(SimulatorTopology topology, TimeProvider time, ILoggerFactory loggers)
+    public Simulation(SimulatorTopology topology, TimeProvider time, ILoggerFactory loggers, SimulatorSecurity security)
     {
-        State = new SimulationState(topology, time, loggers);
+        State = new SimulationState(topology, time, loggers, security);
         var release = new ConnectionRelease(State);
         var outages = new OutageNotifier(State);
         // Wiring whose NSMgr forgot it (restart) still expires here, in the fabric.
@@ -44,17 +45,24 @@ internal sealed class Simulation : IDisposable
 
     public SimulatorRecords Records => State.Records;
 
-    public Connection Request(string nsmgr, NetworkServiceRequest request, string? clientToken) =>
-        _requests.Handle(nsmgr, request, clientToken);
+    /// <param name="caller">The call's TLS certificate and token metadata; authorized unless the simulator is plaintext.</param>
+    public Connection Request(string nsmgr, NetworkServiceRequest request, CallerCredentials caller) =>
+        _requests.Handle(nsmgr, request, caller);
 
-    public void Close(string nsmgr, Connection connection) => _closes.Handle(nsmgr, connection);
+    public void Close(string nsmgr, Connection connection, CallerCredentials caller) => _closes.Handle(nsmgr, connection, caller);
 
-    public MonitorSubscription Subscribe(string nsmgr, MonitorScopeSelector selector)
+    public MonitorSubscription Subscribe(string nsmgr, MonitorScopeSelector selector, CallerCredentials caller)
     {
         lock (State.Gate)
         {
             var server = State.NsmgrNamed(nsmgr);
             server.EnsureUp();
+            if (State.Identities is { Security.MonitorOwnershipPolicy: true })
+            {
+                var ids = selector.PathSegments.Select(segment => segment.Id).Where(id => id.Length > 0);
+                TokenPolicies.AuthorizeMonitor(ids, caller.Id, server.Owners);
+            }
+
             return server.Monitor.Subscribe(selector, server.Connections.Values);
         }
     }

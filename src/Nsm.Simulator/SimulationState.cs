@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Nsm.Simulator.Fabric;
 using Nsm.Simulator.Faults;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Monitor;
 using Nsm.Simulator.Nsmgrs;
 using Nsm.Simulator.Recording;
@@ -18,8 +19,9 @@ internal sealed class SimulationState
     // Never disposed: Requests may still link to its token while the hosts stop, and it holds no timer.
     private readonly CancellationTokenSource _shuttingDown = new();
 
-    public SimulationState(SimulatorTopology topology, TimeProvider time, ILoggerFactory loggers)
+    public SimulationState(SimulatorTopology topology, TimeProvider time, ILoggerFactory loggers, SimulatorSecurity security)
     {
+        Identities = security.Enabled ? new ElementIdentities(security) : null;
         Time = time;
         TokenLifetime = topology.TokenLifetime;
         Logger = loggers.CreateLogger("Nsm.Simulator");
@@ -38,6 +40,9 @@ internal sealed class SimulationState
     public TimeProvider Time { get; }
 
     public TimeSpan TokenLifetime { get; }
+
+    /// <summary>Every element's SVID and the token policies; null when the simulator serves plaintext.</summary>
+    public ElementIdentities? Identities { get; }
 
     public ILogger Logger { get; }
 

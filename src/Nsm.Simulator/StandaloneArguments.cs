@@ -2,15 +2,16 @@ using System.Globalization;
 
 namespace Nsm.Simulator;
 
-/// <summary>The standalone simulator's command line: [--config file.json] [--control-port N].</summary>
-internal sealed record StandaloneArguments(string? ConfigPath, int ControlPort)
+/// <summary>The standalone simulator's command line: [--config file.json] [--control-port N] [--plaintext].</summary>
+internal sealed record StandaloneArguments(string? ConfigPath, int ControlPort, bool Plaintext = false)
 {
-    public const string Usage = "usage: Nsm.Simulator [--config topology.json] [--control-port N]";
+    public const string Usage = "usage: Nsm.Simulator [--config topology.json] [--control-port N] [--plaintext]";
 
     public static StandaloneArguments Parse(IReadOnlyList<string> args)
     {
         string? config = null;
         var controlPort = 0;
+        var plaintext = false;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -24,12 +25,15 @@ internal sealed record StandaloneArguments(string? ConfigPath, int ControlPort)
                         ? parsed
                         : throw new ArgumentException($"--control-port must be a port number between 0 and 65535, got '{port}'");
                     break;
+                case "--plaintext":
+                    plaintext = true;
+                    break;
                 default:
                     throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
 
-        return new StandaloneArguments(config, controlPort);
+        return new StandaloneArguments(config, controlPort, plaintext);
     }
 
     private static string ValueAfter(IReadOnlyList<string> args, ref int i) =>

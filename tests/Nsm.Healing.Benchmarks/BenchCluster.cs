@@ -1,6 +1,8 @@
 using Nsm.Healing.Grains;
 using Nsm.Healing.Hosting;
+using Nsm.Healing.Identity;
 using Nsm.Healing.Monitoring;
+using Nsm.Simulator.Identity;
 using Orleans.Core.Internal;
 using Orleans.TestingHost;
 
@@ -22,7 +24,8 @@ public sealed class BenchCluster : IAsyncDisposable
 
     /// <param name="monitor">Overrides of the monitor defaults, for what-if runs only.</param>
     /// <param name="redisStorage">A Redis connection string: connection state in Redis, as on the Redis profile, instead of in the silo's memory.</param>
-    public static async Task<BenchCluster> StartAsync(int silos, Action<MonitorOptions>? monitor = null, string? redisStorage = null)
+    /// <param name="secure">SVIDs from the development Workload API (the default), or Nsm:Identity:Source=None for a plaintext simulator.</param>
+    public static async Task<BenchCluster> StartAsync(int silos, Action<MonitorOptions>? monitor = null, string? redisStorage = null, bool secure = true)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
@@ -36,7 +39,14 @@ public sealed class BenchCluster : IAsyncDisposable
                 silo.AddRedisGrainStorage(HealingStorage.Name, options => options.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redisStorage));
             }
 
-            silo.UseInMemoryReminderService().AddNsmHealing(configureNsmgr: nsmgr => nsmgr.AllowedAddresses = ["http://127.0.0.1:*", "unix://*"], configureMonitor: monitor);
+            silo.UseInMemoryReminderService().AddNsmHealing(
+                configureNsmgr: nsmgr => nsmgr.AllowedAddresses = ["http://127.0.0.1:*", "unix://*"],
+                configureMonitor: monitor,
+                configureIdentity: identity =>
+                {
+                    identity.Source = secure ? IdentitySource.WorkloadApi : IdentitySource.None;
+                    identity.WorkloadApiSocket = secure ? DevelopmentTrust.WorkloadApiSocket : null;
+                });
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

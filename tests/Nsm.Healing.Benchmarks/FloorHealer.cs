@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Nsm.Api;
 using Nsm.Healing.Grains;
 using Nsm.Healing.Monitoring;
@@ -19,13 +18,13 @@ public sealed class FloorHealer : IAsyncDisposable
     private readonly TaskCompletionSource _snapshotRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
 
-    private FloorHealer(GrpcChannel channel)
+    private FloorHealer(CallInvoker channel)
     {
         _nsmgr = new NetworkService.NetworkServiceClient(channel);
         _loop = Task.Run(() => ReadAsync(new MonitorConnection.MonitorConnectionClient(channel)));
     }
 
-    public static async Task<FloorHealer> StartAsync(GrpcChannel channel)
+    public static async Task<FloorHealer> StartAsync(CallInvoker channel)
     {
         var healer = new FloorHealer(channel);
         await healer._snapshotRead.Task.WaitAsync(TimeSpan.FromSeconds(10));

@@ -1,7 +1,9 @@
+using Grpc.Core;
 using System.IO;
 using System.Diagnostics;
 using Nsm.Healing.Monitoring;
 using Nsm.Simulator;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Topology;
 
 namespace Nsm.Healing.Benchmarks;
@@ -38,10 +40,13 @@ public static class HealStormBenchmark
     private static readonly TimeSpan StormTimeout = TimeSpan.FromMinutes(3);
 
     /// <param name="variant">"c" on the defaults; another name with <paramref name="monitor"/> overrides for a what-if run.</param>
-    public static async Task<StormResult> RunOursAsync(int silos, int connections, TimeSpan nsmgrLatency, TextWriter log, string variant = "c", Action<MonitorOptions>? monitor = null)
+    /// <param name="secure">mTLS and signed tokens (the default), or h2c without tokens ("c-plain"), to price signing.</param>
+    public static async Task<StormResult> RunOursAsync(
+        int silos, int connections, TimeSpan nsmgrLatency, TextWriter log, string variant = "c", Action<MonitorOptions>? monitor = null, bool secure = true)
     {
-        await using var cluster = await BenchCluster.StartAsync(silos, monitor);
-        await using var sim = await NsmSimulator.StartAsync(SimulatorTopology.Default(nodes: 1, forwardersPerNode: 2, nsesPerNode: 2));
+        await using var cluster = await BenchCluster.StartAsync(silos, monitor, secure: secure);
+        await using var sim = await NsmSimulator.StartAsync(
+            SimulatorTopology.Default(nodes: 1, forwardersPerNode: 2, nsesPerNode: 2), security: secure ? null : SimulatorSecurity.Plaintext);
         var address = sim.NsmgrAddress(Nsmgr);
         var ids = Enumerable.Range(0, connections).Select(i => $"storm-ours-{i}").ToArray();
         var heapBefore = ManagedHeap.Measure();
@@ -73,7 +78,7 @@ public static class HealStormBenchmark
         var register = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = RegisterParallelism }, async (i, _) =>
         {
-            clients[i] = await UpstreamStyleClient.ConnectAsync(channel, ids[i], HealDecision.Reselect, retryInterval);
+            clients[i] = await UpstreamStyleClient.ConnectAsync(channel.CallInvoker, ids[i], HealDecision.Reselect, retryInterval);
             await clients[i].StreamOpen.WaitAsync(TimeSpan.FromSeconds(60));
         });
         register.Stop();
@@ -143,7 +148,7 @@ public static class HealStormBenchmark
         var topology = Topology(connections);
         await using var sim = await NsmSimulator.StartAsync(topology);
         using var channel = NsmWire.Channel(sim.NsmgrAddress(Nsmgr));
-        var nsmgr = new Api.NetworkService.NetworkServiceClient(channel);
+        var nsmgr = new Api.NetworkService.NetworkServiceClient(channel.CallInvoker);
         await nsmgr.RequestAsync(NsmWire.NewRequest("warm-up", withPath: true));
         var before = ManagedHeap.Measure();
         await Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = RegisterParallelism }, async (i, _) =>

@@ -36,7 +36,7 @@ public static class IngestionBenchmark
         await Wait.Until(async () => (await cluster.Monitor(address).GetStatus()) is { StreamConnected: true } status && status.RegisteredConnections == Connections,
             "the monitor to hold every connection", TimeSpan.FromMinutes(1));
         using var floorChannel = NsmWire.Channel(floorSim.NsmgrAddress(Nsmgr));
-        await using var floor = await StreamCounter.StartAsync(floorChannel);
+        await using var floor = await StreamCounter.StartAsync(floorChannel.CallInvoker);
 
         var kinds = new (string Name, int Count, Func<int, int, ConnectionEvent> Event)[]
         {
@@ -135,7 +135,7 @@ public static class IngestionBenchmark
 
         public long Read => Interlocked.Read(ref _read);
 
-        public static async Task<StreamCounter> StartAsync(Grpc.Net.Client.GrpcChannel channel)
+        public static async Task<StreamCounter> StartAsync(CallInvoker channel)
         {
             var counter = new StreamCounter();
             counter._loop = Task.Run(() => counter.ReadAsync(new MonitorConnection.MonitorConnectionClient(channel)));

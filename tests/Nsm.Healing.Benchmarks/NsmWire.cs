@@ -1,17 +1,15 @@
-using Grpc.Net.Client;
+using Nsm.Simulator.Identity;
 using Nsm.Api;
 
 namespace Nsm.Healing.Benchmarks;
 
-/// <summary>The NSC-side gRPC plumbing the baseline clients share: one h2c channel per NSMgr, and the first request.</summary>
+/// <summary>
+/// The NSC-side gRPC plumbing the baseline clients share: one channel per NSMgr (mTLS with an SVID and a signed token
+/// per call when the simulator is secure, as upstream NSCs do, h2c when not), and the first request.
+/// </summary>
 public static class NsmWire
 {
-    public static GrpcChannel Channel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
-    {
-        // A snapshot of 10k connections is ~5 MB, over gRPC's 4 MB default (docs/simulator.md).
-        MaxReceiveMessageSize = null,
-        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-    });
+    public static SecureNscChannel Channel(string address) => SecureNscChannel.Create(address);
 
     /// <summary>A first request; <paramref name="withPath"/> adds the NSC's own segment 0, as an NSC sends it (the grain adds it itself).</summary>
     /// <param name="endpoint">An NSE to ask for by name; by default the simulator picks (always the same one).</param>

@@ -94,11 +94,13 @@ if (samples > 0)
 }
 
 var singleHeal = new List<SingleHealResult>();
-await using (var cluster = await BenchCluster.StartAsync(silos))
+// Security on (mTLS, a signed token per call) is what production runs; the same heals with it off price the signing.
+foreach (var secure in new[] { true, false })
 {
+    await using var cluster = await BenchCluster.StartAsync(silos, secure: secure);
     foreach (var heal in samples > 0 ? [HealDecision.Restore, HealDecision.Reselect] : Array.Empty<HealDecision>())
     {
-        singleHeal.Add(await SingleHealBenchmark.RunAsync(cluster, heal, samples, log));
+        singleHeal.Add(await SingleHealBenchmark.RunAsync(cluster, heal, samples, log, secure));
     }
 }
 
@@ -118,6 +120,7 @@ foreach (var (n, latency) in stormCases)
         log.WriteLine($"heal storm: N={n}, NSMgr latency {latency.TotalMilliseconds} ms, round {round + 1}");
         stormResults.Add(await HealStormBenchmark.RunUpstreamAsync(n, TimeSpan.FromMilliseconds(200), latency, log));
         stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, n, latency, log));
+        stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, n, latency, log, "c-plain", secure: false));
         if (!smoke)
         {
             // What-if, not the product's defaults: the monitor stream retries a lost NSMgr at most every 200 ms.

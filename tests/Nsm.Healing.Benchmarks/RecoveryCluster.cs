@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Nsm.Healing.LocalProcesses;
 using Nsm.Simulator;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Topology;
 using Orleans.Configuration;
 using Orleans.Runtime;
@@ -79,6 +80,8 @@ public sealed class RecoveryCluster : IAsyncDisposable
             ["Nsm__Cluster__ClusterId"] = clusterId,
             ["Nsm__Cluster__ServiceId"] = clusterId,
             ["Nsm__Cluster__AdvertisedAddress"] = "127.0.0.1",
+            // Security on, as in production: SVIDs from the development Workload API the simulator trusts.
+            ["Nsm__Identity__WorkloadApiSocket"] = DevelopmentTrust.WorkloadApiSocket,
         };
         if (backstopReminderPeriod is { } period)
         {

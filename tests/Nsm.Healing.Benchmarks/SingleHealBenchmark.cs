@@ -1,8 +1,9 @@
 using System.IO;
-using Grpc.Net.Client;
+using Grpc.Core;
 using Nsm.Api;
 using Nsm.Healing.Requests;
 using Nsm.Simulator;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Topology;
 
 namespace Nsm.Healing.Benchmarks;
@@ -27,22 +28,25 @@ public static class SingleHealBenchmark
     private const string Nsmgr = "nsmgr-1";
     private const int WarmupRounds = 3;
 
-    public static async Task<SingleHealResult> RunAsync(BenchCluster cluster, HealDecision heal, int samples, TextWriter log)
+    /// <param name="cluster">Its identity must match <paramref name="secure"/>: SVIDs when on, Nsm:Identity:Source=None when off.</param>
+    /// <param name="secure">mTLS and signed tokens for all three variants (the default), or h2c without tokens, to price signing.</param>
+    public static async Task<SingleHealResult> RunAsync(BenchCluster cluster, HealDecision heal, int samples, TextWriter log, bool secure = true)
     {
         var topology = SimulatorTopology.Default(nodes: 1, forwardersPerNode: 2, nsesPerNode: 2);
-        await using var floorSim = await NsmSimulator.StartAsync(topology);
-        await using var upstreamSim = await NsmSimulator.StartAsync(topology);
-        await using var oursSim = await NsmSimulator.StartAsync(topology);
+        var security = secure ? null : SimulatorSecurity.Plaintext;
+        await using var floorSim = await NsmSimulator.StartAsync(topology, security: security);
+        await using var upstreamSim = await NsmSimulator.StartAsync(topology, security: security);
+        await using var oursSim = await NsmSimulator.StartAsync(topology, security: security);
         using var floorChannel = NsmWire.Channel(floorSim.NsmgrAddress(Nsmgr));
         using var upstreamChannel = NsmWire.Channel(upstreamSim.NsmgrAddress(Nsmgr));
-        await using var floor = await FloorHealer.StartAsync(floorChannel);
+        await using var floor = await FloorHealer.StartAsync(floorChannel.CallInvoker);
 
         // Where c's time goes: fault → the grain started the heal (HealRecord.StartedAt, same system clock).
         var oursDecided = new List<double>();
         var variants = new (string Name, Func<int, Task<double>> Sample)[]
         {
-            ("a", i => FloorSample(floorSim, floorChannel, floor, heal, $"floor-{heal}-{i}")),
-            ("b", i => UpstreamSample(upstreamSim, upstreamChannel, heal, $"upstream-{heal}-{i}")),
+            ("a", i => FloorSample(floorSim, floorChannel.CallInvoker, floor, heal, $"floor-{heal}-{i}")),
+            ("b", i => UpstreamSample(upstreamSim, upstreamChannel.CallInvoker, heal, $"upstream-{heal}-{i}")),
             ("c", i => OursSample(oursSim, cluster, heal, $"ours-{heal}-{i}-{Guid.NewGuid():N}", oursDecided)),
         };
         var results = variants.ToDictionary(v => v.Name, _ => new List<double>());
@@ -64,9 +68,9 @@ public static class SingleHealBenchmark
             }
         }
 
-        log.WriteLine($"  {heal}: a p50 {Distribution.Of(results["a"]).P50Ms:0.00} ms, b p50 {Distribution.Of(results["b"]).P50Ms:0.00} ms, c p50 {Distribution.Of(results["c"]).P50Ms:0.00} ms");
+        log.WriteLine($"  {heal}{(secure ? "" : " (security off)")}: a p50 {Distribution.Of(results["a"]).P50Ms:0.00} ms, b p50 {Distribution.Of(results["b"]).P50Ms:0.00} ms, c p50 {Distribution.Of(results["c"]).P50Ms:0.00} ms");
         var request = heal == HealDecision.Restore ? "one Request (restore: same endpoint)" : "one Request (RESELECT_REQUESTED, no Close)";
-        return new SingleHealResult(heal.ToString(), "forwarder kill → UPDATE state=DOWN", [
+        return new SingleHealResult(secure ? heal.ToString() : $"{heal} (security off)", "forwarder kill → UPDATE state=DOWN", [
             new VariantLatency("a", $"floor: one shared monitor stream, {request}", Distribution.Of(results["a"])),
             new VariantLatency("b", heal == HealDecision.Restore
                 ? "upstream-style: stream per connection, restore on DOWN"
@@ -78,7 +82,7 @@ public static class SingleHealBenchmark
         ]);
     }
 
-    private static async Task<double> FloorSample(NsmSimulator sim, GrpcChannel channel, FloorHealer floor, HealDecision heal, string id)
+    private static async Task<double> FloorSample(NsmSimulator sim, CallInvoker channel, FloorHealer floor, HealDecision heal, string id)
     {
         var nsmgr = new NetworkService.NetworkServiceClient(channel);
         var request = NsmWire.NewRequest(id, withPath: true);
@@ -92,7 +96,7 @@ public static class SingleHealBenchmark
         return ms;
     }
 
-    private static async Task<double> UpstreamSample(NsmSimulator sim, GrpcChannel channel, HealDecision heal, string id)
+    private static async Task<double> UpstreamSample(NsmSimulator sim, CallInvoker channel, HealDecision heal, string id)
     {
         await using var client = await UpstreamStyleClient.ConnectAsync(channel, id, heal, TimeSpan.FromMilliseconds(200));
         await client.StreamOpen.WaitAsync(TimeSpan.FromSeconds(20));

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using Nsm.Api;
 using Nsm.Healing.Grains;
 using Nsm.Healing.Monitoring;
@@ -24,7 +23,7 @@ public sealed class UpstreamStyleClient : IAsyncDisposable
     private NetworkServiceRequest _lastGood;
     private Task _loop = Task.CompletedTask;
 
-    private UpstreamStyleClient(GrpcChannel channel, NetworkServiceRequest lastGood, HealDecision onDown, TimeSpan retryInterval)
+    private UpstreamStyleClient(CallInvoker channel, NetworkServiceRequest lastGood, HealDecision onDown, TimeSpan retryInterval)
     {
         _nsmgr = new NetworkService.NetworkServiceClient(channel);
         _monitor = new MonitorConnection.MonitorConnectionClient(channel);
@@ -45,7 +44,7 @@ public sealed class UpstreamStyleClient : IAsyncDisposable
     /// <summary>Completes once the (re)opened stream has delivered its snapshot.</summary>
     public Task StreamOpen => Volatile.Read(ref _streamOpen).Task;
 
-    public static async Task<UpstreamStyleClient> ConnectAsync(GrpcChannel channel, string id, HealDecision onDown, TimeSpan retryInterval)
+    public static async Task<UpstreamStyleClient> ConnectAsync(CallInvoker channel, string id, HealDecision onDown, TimeSpan retryInterval)
     {
         var nsmgr = new NetworkService.NetworkServiceClient(channel);
         var request = NsmWire.NewRequest(id, withPath: true);

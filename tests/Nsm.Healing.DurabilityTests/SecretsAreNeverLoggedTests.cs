@@ -1,4 +1,5 @@
 using System.Net.Http;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Nsm.Healing.Client;
@@ -7,6 +8,7 @@ using Nsm.Healing.DurabilityTests.Support;
 using Nsm.Healing.LocalProcesses;
 using Nsm.Healing.Testing.Tls;
 using Nsm.Simulator;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Topology;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -15,15 +17,15 @@ using Xunit.Abstractions;
 namespace Nsm.Healing.DurabilityTests;
 
 /// <summary>
-/// The silo host, run as an operator would with every secret it takes set — a Redis password, an NSMgr token, a TLS key
-/// password — logging at Debug: nothing it writes, and nothing /status answers, shows one of them.
+/// The silo host, run as an operator would with every secret it takes set — a Redis password, a TLS key password, and
+/// its SVID from the Workload API with the NSM tokens it signs — logging at Debug: nothing it writes, and nothing
+/// /status answers, shows one of them.
 /// </summary>
 public sealed class SecretsAreNeverLoggedTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string RedisPassword = "redis-pw-3f9a1c0e";
-    private const string NsmgrToken = "nsm-token-7c2e55d4";
     private const string KeyPassword = "tls-key-pw-b81d0962";
-    private static readonly string[] Secrets = [RedisPassword, NsmgrToken, KeyPassword];
+    private static readonly string[] Secrets = [RedisPassword, KeyPassword];
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     private readonly TestCertificateAuthority _ca = new();
@@ -53,11 +55,17 @@ public sealed class SecretsAreNeverLoggedTests(ITestOutputHelper output) : IAsyn
         }));
         await silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
 
-        // Use every secret: Redis at start-up, the token on NSMgr requests, the key on a client's TLS connection.
+        // Use every secret: Redis at start-up, the SVID and signed tokens on NSMgr requests, the key on a client's TLS connection.
+        var tokens = new List<string>();
         using (var client = await ConnectClientAsync())
         {
             var ids = Connections.NewIds("secrets", 2);
-            await Connections.RegisterAsync(client.Services.GetRequiredService<IClusterClient>(), simulator.NsmgrAddress("nsmgr-1"), ids);
+            var grains = client.Services.GetRequiredService<IClusterClient>();
+            await Connections.RegisterAsync(grains, simulator.NsmgrAddress("nsmgr-1"), ids);
+            foreach (var id in ids)
+            {
+                tokens.Add((await grains.GetGrain<IConnectionGrain>(id).GetState()).Connection!.Path.PathSegments[0].Token);
+            }
         }
 
         var status = await Http.GetStringAsync($"http://127.0.0.1:{silo.Ports.Http}/status");
@@ -67,7 +75,15 @@ public sealed class SecretsAreNeverLoggedTests(ITestOutputHelper output) : IAsyn
         output.WriteLine($"{silo.Output.All().Count} lines of output; /status: {status}");
         Assert.True(silo.Output.Contains("Silo and gateway traffic is TLS"), silo.Output.Tail());
         Assert.Contains(simulator.NsmgrAddress("nsmgr-1"), status);
-        AssertNoSecretIn(silo.Output.All().Append(status));
+        Assert.All(tokens, token => Assert.NotEmpty(token));
+        AssertNoSecretIn(silo.Output.All().Append(status), [.. Secrets, .. tokens, SvidKeyFragment()]);
+    }
+
+    /// <summary>A piece of the SVID's private key as PEM would show it.</summary>
+    private static string SvidKeyFragment()
+    {
+        using var key = DevelopmentTrust.WorkloadApi.Current.Certificate.GetECDsaPrivateKey()!;
+        return Convert.ToBase64String(key.ExportPkcs8PrivateKey())[^40..];
     }
 
     [Fact]
@@ -116,11 +132,11 @@ public sealed class SecretsAreNeverLoggedTests(ITestOutputHelper output) : IAsyn
         _ca.Dispose();
     }
 
-    private static void AssertNoSecretIn(IEnumerable<string> lines)
+    private static void AssertNoSecretIn(IEnumerable<string> lines, IReadOnlyList<string>? secrets = null)
     {
         foreach (var line in lines)
         {
-            foreach (var secret in Secrets)
+            foreach (var secret in secrets ?? Secrets)
             {
                 Assert.False(line.Contains(secret, StringComparison.Ordinal), $"a secret was written: {line}");
             }
@@ -141,7 +157,6 @@ public sealed class SecretsAreNeverLoggedTests(ITestOutputHelper output) : IAsyn
             ["Nsm__Cluster__Tls__Enabled"] = "true",
             ["Nsm__Cluster__Tls__Password"] = KeyPassword,
             ["Nsm__Cluster__Tls__CaCertificate"] = _ca.CaPath,
-            ["Nsm__Nsmgr__ClientToken"] = NsmgrToken,
         };
         foreach (var (key, value) in extra)
         {

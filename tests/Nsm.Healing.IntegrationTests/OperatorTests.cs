@@ -1,8 +1,8 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using Nsm.Api;
 using Nsm.Healing.Grains;
 using Nsm.Healing.IntegrationTests.Support;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Topology;
 
 namespace Nsm.Healing.IntegrationTests;
@@ -57,8 +57,9 @@ public sealed class OperatorTests(ClusterFixture fixture)
         var id = NscScenario.NewId(nameof(Adopted_connection_is_healed_like_a_requested_one));
         var request = NscScenario.NewRequest(id);
         request.Connection.Path = new Nsm.Api.Path { PathSegments = { new PathSegment { Name = "nsc-own", Id = id } } };
-        using var channel = GrpcChannel.ForAddress(scenario.Simulator.NsmgrAddress("nsmgr-1"));
-        var established = await new NetworkService.NetworkServiceClient(channel).RequestAsync(request);
+        // The NSC made this connection itself, with its own SVID and token, before handing it over.
+        using var channel = SecureNscChannel.Create(scenario.Simulator.NsmgrAddress("nsmgr-1"));
+        var established = await new NetworkService.NetworkServiceClient(channel.CallInvoker).RequestAsync(request);
         var grain = fixture.Cluster.Connection(id);
 
         var adopted = await grain.Adopt(new AdoptRequest

@@ -90,7 +90,7 @@ public sealed class NsmgrChannelPoolTests
     [Fact]
     public void Tcp_sockets_give_up_on_a_silent_nsmgr_within_the_dead_peer_timeout()
     {
-        using var socket = NsmgrChannelFactory.TcpSocket(TimeSpan.FromSeconds(30));
+        using var socket = NsmgrConnector.TcpSocket(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
         var idle = (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime)!;

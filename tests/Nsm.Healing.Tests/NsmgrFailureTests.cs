@@ -65,4 +65,14 @@ public sealed class NsmgrFailureTests
         Assert.False(NsmgrFailure.IsUnreachable(statusCode));
         Assert.False(NsmgrFailure.MayHaveTakenEffect(statusCode));
     }
+
+    [Theory]
+    [InlineData(StatusCode.PermissionDenied, true)]
+    [InlineData(StatusCode.Unauthenticated, true)]
+    [InlineData(StatusCode.Unavailable, false)]
+    [InlineData(StatusCode.NotFound, false)]
+    [InlineData(StatusCode.Internal, false)]
+    [InlineData(StatusCode.InvalidArgument, false)]
+    public void Only_a_refused_or_missing_identity_holds_a_heal(StatusCode status, bool holds) =>
+        Assert.Equal(holds, HealDecider.HoldsForIdentity(status.ToString()));
 }

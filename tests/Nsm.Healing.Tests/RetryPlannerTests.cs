@@ -171,8 +171,36 @@ public sealed class RetryPlannerTests
         Assert.Contains("HealDeadline", giveUp.Reason);
     }
 
+    [Theory]
+    [InlineData("PermissionDenied", HealDecision.Restore)]
+    [InlineData("Unauthenticated", HealDecision.Restore)]
+    [InlineData("PermissionDenied", HealDecision.Reselect)]
+    public void An_identity_failure_holds_past_every_limit_that_would_move_or_fail_the_connection(string status, HealDecision decision)
+    {
+        var strict = Policy with { MaxAttempts = 3 };
+        var firstRejection = _time.GetUtcNow();
+        _time.Advance(strict.HealDeadline + strict.RestoreTimeBeforeReselect);
+
+        var plan = Plan(decision, failedAttempts: 5, strict, rejectedRestores: 5, firstRejection, DataPlaneVerdict.Down, failure: (status, "no sufficient privileges"));
+
+        var hold = Assert.IsType<RetryPlan.HoldForIdentity>(plan);
+        Assert.Equal("identity unavailable: no sufficient privileges", hold.Reason);
+        Assert.Equal(Backoff.Delay(strict, 5, 0.5), hold.Delay);
+    }
+
+    [Theory]
+    [InlineData("Unavailable")]
+    [InlineData("NotFound")]
+    [InlineData("Internal")]
+    public void Any_other_failure_is_planned_as_before(string status)
+    {
+        var plan = Plan(HealDecision.Restore, failedAttempts: 3, Policy, rejectedRestores: 3, _time.GetUtcNow(), failure: (status, "x"));
+
+        Assert.IsType<RetryPlan.EscalateToReselect>(plan);
+    }
+
     private RetryPlan Plan(
         HealDecision decision, int failedAttempts, HealPolicy policy, int rejectedRestores = 0, DateTimeOffset? firstRejectionAt = null,
-        DataPlaneVerdict dataPlane = DataPlaneVerdict.Unknown, double unitFraction = 0.5) =>
-        RetryPlanner.AfterFailure(decision, failedAttempts, rejectedRestores, firstRejectionAt, _healStartedAt, dataPlane, _time.GetUtcNow(), policy, unitFraction);
+        DataPlaneVerdict dataPlane = DataPlaneVerdict.Unknown, double unitFraction = 0.5, (string StatusCode, string Message)? failure = null) =>
+        RetryPlanner.AfterFailure(decision, failedAttempts, rejectedRestores, firstRejectionAt, _healStartedAt, dataPlane, _time.GetUtcNow(), policy, unitFraction, failure);
 }

@@ -43,7 +43,7 @@ public sealed class KeepaliveEnforcementTests
     public async Task A_grpc_client_pinging_every_second_loses_its_quiet_monitor_stream()
     {
         await using var sim = await NsmSimulator.StartAsync(Sim.OneNodeTwoNses(), keepalive: new KeepalivePolicy(TimeSpan.FromMinutes(1)));
-        using var nsc = new NscClient(sim.NsmgrAddress("nsmgr-1"), new GrpcChannelOptions { HttpHandler = Pinging(TimeSpan.FromSeconds(1)) });
+        using var nsc = new NscClient(sim.NsmgrAddress("nsmgr-1"), keepAlivePing: TimeSpan.FromSeconds(1));
         using var monitor = await nsc.MonitorFromNowAsync();
 
         var error = await monitor.EndAsync();
@@ -58,7 +58,7 @@ public sealed class KeepaliveEnforcementTests
     {
         var policy = new KeepalivePolicy(TimeSpan.FromMilliseconds(500));
         await using var sim = await NsmSimulator.StartAsync(Sim.OneNodeTwoNses(), keepalive: policy);
-        using var nsc = new NscClient(sim.NsmgrAddress("nsmgr-1"), new GrpcChannelOptions { HttpHandler = Pinging(TimeSpan.FromSeconds(1)) });
+        using var nsc = new NscClient(sim.NsmgrAddress("nsmgr-1"), keepAlivePing: TimeSpan.FromSeconds(1));
         using var monitor = await nsc.MonitorFromNowAsync();
 
         // A ping a second on a silent stream: had they been strikes, the third would have closed the connection.
@@ -69,13 +69,6 @@ public sealed class KeepaliveEnforcementTests
         Assert.Equal(State.Up, update.State);
         Assert.Equal(0, sim.Keepalive.GoAways);
     }
-
-    private static SocketsHttpHandler Pinging(TimeSpan every) => new()
-    {
-        KeepAlivePingDelay = every,
-        KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
-        KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-    };
 
     private static byte[] Frame(byte type, byte[] payload)
     {

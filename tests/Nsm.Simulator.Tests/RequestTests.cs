@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Nsm.Api;
+using Nsm.Identity;
 using Nsm.Simulator.Tests.Support;
 
 namespace Nsm.Simulator.Tests;
@@ -15,7 +16,7 @@ public sealed class RequestTests
         await using var sim = await Sim.StartAsync(Sim.OneNodeTwoNses(Lifetime), clock);
         using var nsc = new NscClient(sim.NsmgrAddress("nsmgr-1"));
 
-        var connection = await nsc.RequestAsync(NscRequests.New("c-1"), new Metadata { { "nsm-client-token", "nsc-token" } });
+        var connection = await nsc.RequestAsync(NscRequests.New("c-1"));
 
         Assert.Equal("c-1", connection.Id);
         Assert.Equal(0u, connection.Path.Index);
@@ -24,8 +25,12 @@ public sealed class RequestTests
         Assert.Equal("c-1", ids[0]);
         Assert.All(ids[1..], id => Assert.True(Guid.TryParse(id, out _), $"segment id '{id}' is a GUID"));
         Assert.Equal(4, ids.Distinct().Count());
-        Assert.Equal("nsc-token", connection.Path.PathSegments[0].Token);
-        Assert.All(connection.Path.PathSegments.Skip(1), s => Assert.NotEmpty(s.Token));
+        // Segment 0 holds the token the NSC sent; every hop signed its own, chained to the next (aud of k = sub of k+1).
+        var tokens = connection.Path.PathSegments.Select(s => NsmTokens.Read(s.Token)!).ToList();
+        Assert.Equal(nsc.Channel.Svid!.Id.ToString(), tokens[0].Subject);
+        Assert.Equal([sim.IdentityOf("nsmgr-1")!.ToString()], tokens[0].Audiences);
+        Assert.Equal(["nsmgr-1", "fwd-1a", "nse-1a"], tokens.Skip(1).Select(t => t.Subject.Split('/')[^1]));
+        Assert.All(Enumerable.Range(0, 3), k => Assert.Contains(tokens[k + 1].Subject, tokens[k].Audiences));
         Assert.All(connection.Path.PathSegments, s => Assert.Equal(Sim.Epoch + Lifetime, s.Expires.ToDateTimeOffset()));
         Assert.Equal("nse-1a", connection.NetworkServiceEndpointName);
         Assert.Equal(NscRequests.Kernel, connection.Mechanism);

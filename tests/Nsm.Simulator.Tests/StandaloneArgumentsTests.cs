@@ -10,6 +10,10 @@ public sealed class StandaloneArgumentsTests
     public void Config_and_control_port_are_read() =>
         Assert.Equal(new StandaloneArguments("topo.json", 8088), StandaloneArguments.Parse(["--config", "topo.json", "--control-port", "8088"]));
 
+    [Fact]
+    public void Plaintext_is_off_unless_asked_for() =>
+        Assert.Equal(new StandaloneArguments(null, 0, Plaintext: true), StandaloneArguments.Parse(["--plaintext"]));
+
     [Theory]
     [InlineData("unknown argument '--verbose'", "--verbose")]
     [InlineData("--config needs a value", "--config")]

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Grpc.Health.V1;
-using Grpc.Net.Client;
 using Nsm.Simulator.Tests.Support;
 using Nsm.Simulator.Topology;
 
@@ -18,7 +17,7 @@ public sealed class UnixSocketTests
         await using (var sim = await Sim.StartAsync(topology))
         {
             Assert.Equal(socket, sim.NsmgrUnixSocket("nsmgr-1"));
-            using var nsc = new NscClient("http://localhost", new GrpcChannelOptions { HttpHandler = UnixSocketHandler(socket) });
+            using var nsc = new NscClient("http://localhost", unixSocket: socket);
 
             var connection = await nsc.RequestAsync("c-1");
 
@@ -42,26 +41,8 @@ public sealed class UnixSocketTests
             .AddNode("node-1", "nsmgr-1", node => node.WithForwarders("fwd-1a").AddNse("nse-1", "ns-1").WithUnixSocket(socket))
             .Build();
         await using var sim = await Sim.StartAsync(topology);
-        using var nsc = new NscClient("http://localhost", new GrpcChannelOptions { HttpHandler = UnixSocketHandler(socket) });
+        using var nsc = new NscClient("http://localhost", unixSocket: socket);
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await nsc.HealthOfAsync(string.Empty));
     }
-
-    private static SocketsHttpHandler UnixSocketHandler(string path) => new()
-    {
-        ConnectCallback = async (_, cancellationToken) =>
-        {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
 }

@@ -1,5 +1,6 @@
 using Nsm.Healing.Cli.Cluster;
 using Nsm.Healing.LocalProcesses;
+using Nsm.Simulator.Identity;
 
 namespace Nsm.Healing.Cli.Demo;
 
@@ -93,6 +94,8 @@ public sealed class DemoCluster : IAsyncDisposable
             ["Nsm__Monitor__ReconnectMaxDelay"] = "00:00:00.500",
             ["Nsm__Monitor__SweepInterval"] = "00:00:02",
             ["Logging__LogLevel__Default"] = "Warning",
+            // Security on, as in production: SVIDs from the development SPIFFE Workload API the demo's simulator trusts.
+            ["Nsm__Identity__WorkloadApiSocket"] = DevelopmentTrust.WorkloadApiSocket,
         };
         if (Profile == DemoProfile.Redis)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Nsm.Healing.LocalProcesses;
 using Nsm.Healing.Cli.Demo.Scenarios;
 using Nsm.Simulator;
+using Nsm.Simulator.Identity;
 using System.IO;
 
 namespace Nsm.Healing.Cli.Demo;
@@ -26,6 +27,7 @@ public sealed class DemoRunner(CliEnvironment environment, DemoSettings settings
 
         await using var simulator = await NsmSimulator.StartAsync(DemoTopology.Create(), cancellationToken: cancellation);
         Say($"  simulator: nsmgr-1 {simulator.NsmgrAddress("nsmgr-1")}, nsmgr-2 {simulator.NsmgrAddress("nsmgr-2")}, control {simulator.ControlUrl}");
+        Say($"  identity: mTLS and signed tokens, silos' SVIDs from the SPIFFE Workload API at {DevelopmentTrust.WorkloadApi.Endpoint} (trust domain {DevelopmentTrust.Authority.TrustDomain})");
         await using var cluster = await DemoCluster.StartAsync(profile, redisServer, settings.SiloAssembly, environment.Connector, cancellation);
         Say($"  cluster '{cluster.ClusterId}': {string.Join(", ", cluster.Silos.Select(s => $"{s.Name} (pid {s.Pid}, gateway {s.Ports.Gateway})"))} ready after {clock.Elapsed.TotalSeconds:F1} s");
         await using var nscs = await DemoNscs.StartAsync(simulator, cluster.Grains, settings.Connections, cancellation);

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Nsm.Healing.Hosting;
+using Nsm.Healing.Identity;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 
@@ -46,6 +47,7 @@ public static class SiloConfiguration
         Bind<NsmgrClientOptions>(configuration, NsmgrClientOptions.Section, problems);
         Bind<ConnectionGrainOptions>(configuration, ConnectionGrainOptions.Section, problems);
         Bind<MonitorOptions>(configuration, MonitorOptions.Section, problems);
+        Bind<IdentityOptions>(configuration, IdentityOptions.Section, problems);
 
         problems.AddRange(SiloOptionsValidator.Problems(options));
         return problems.Count == 0 ? options : throw new InvalidSiloConfigurationException(problems);

@@ -542,7 +542,8 @@ public sealed class ConnectionMachine
         State.AttemptStartedAt = null;
         State.AttemptSilo = null;
         var heal = State.CurrentHeal! with { Attempts = State.CurrentHeal!.Attempts + 1, Detail = error.Message };
-        if (heal.Decision == HealDecision.Restore && !NsmgrFailure.IsUnreachable(statusCode))
+        // Identity trouble is neither an outage nor a refusal of the endpoint: it never counts as a rejected restore.
+        if (heal.Decision == HealDecision.Restore && !NsmgrFailure.IsUnreachable(statusCode) && !HealDecider.HoldsForIdentity(statusCode))
         {
             State.RejectedRestores++;
             State.FirstRestoreRejectionAt ??= Now;
@@ -550,9 +551,17 @@ public sealed class ConnectionMachine
 
         var plan = RetryPlanner.AfterFailure(
             heal.Decision, heal.Attempts, State.RejectedRestores, State.FirstRestoreRejectionAt,
-            heal.StartedAt, DataPlane, Now, State.Policy, _env.NextJitter());
+            heal.StartedAt, DataPlane, Now, State.Policy, _env.NextJitter(), (statusCode, error.Message));
         switch (plan)
         {
+            case RetryPlan.HoldForIdentity hold:
+                // The heal waits for identity in plain sight (Reason) and retries the same decision; nothing moves or closes.
+                State.CurrentHeal = heal with { Detail = hold.Reason };
+                State.Reason = hold.Reason;
+                effects.Add(new Observe(new ConnectionNote.HealHeldForIdentity(heal.IncidentId, heal.Decision, hold.Delay, hold.Reason)));
+                ScheduleAttempt(Now + hold.Delay, effects);
+                effects.Add(new Publish());
+                break;
             case RetryPlan.RetryAfter retry:
                 State.CurrentHeal = heal;
                 effects.Add(new Observe(new ConnectionNote.HealAttemptFailed(heal.IncidentId, heal.Decision, heal.Attempts, retry.Delay, error.Message)));

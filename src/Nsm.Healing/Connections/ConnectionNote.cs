@@ -13,6 +13,9 @@ public abstract record ConnectionNote
 
     public sealed record HealAttemptFailed(string IncidentId, HealDecision Decision, int Attempt, TimeSpan Delay, string Error) : ConnectionNote;
 
+    /// <summary>An attempt failed on identity: the heal holds and retries the same decision after <paramref name="Delay"/>.</summary>
+    public sealed record HealHeldForIdentity(string IncidentId, HealDecision Decision, TimeSpan Delay, string Reason) : ConnectionNote;
+
     public sealed record HealEscalated(string IncidentId, string Reason) : ConnectionNote;
 
     public sealed record HealSwitched(string IncidentId, HealDecision Decision, HealTrigger Trigger) : ConnectionNote;

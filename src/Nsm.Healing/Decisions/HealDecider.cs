@@ -22,6 +22,13 @@ public static class HealDecider
         _ => HealDecision.Ignore,
     };
 
+    /// <summary>
+    /// The identity row: an attempt that failed on identity (<see cref="NsmgrFailure.IsIdentityFailure"/>) is not a data-plane
+    /// fault. The heal holds, visibly ("identity unavailable: …"), and retries until identity is back: it never reselects,
+    /// never closes, never gives up and never counts as a rejected restore.
+    /// </summary>
+    public static bool HoldsForIdentity(string statusCode) => NsmgrFailure.IsIdentityFailure(statusCode);
+
     private static HealDecision DecideWhileUp(HealTrigger trigger, in HealSituation situation) => trigger switch
     {
         HealTrigger.RefreshDue or HealTrigger.RefreshRequested => HealDecision.Refresh,

@@ -12,6 +12,13 @@ public static class NsmgrFailure
         statusCode is "Unavailable" or "DeadlineExceeded" or "Cancelled" or "ResourceExhausted";
 
     /// <summary>
+    /// True when the call failed on identity, ours or the NSMgr's view of it: the NSMgr refused our token or certificate
+    /// (PermissionDenied), or we could not authenticate at all (Unauthenticated: no valid SVID, Workload API down, a TLS
+    /// handshake refused, an answer that fails the token check). It says nothing about the endpoint or the data plane.
+    /// </summary>
+    public static bool IsIdentityFailure(string statusCode) => statusCode is "PermissionDenied" or "Unauthenticated";
+
+    /// <summary>
     /// True when a Request may have taken effect at the NSMgr although we saw an error, so a Close is owed
     /// to leave no orphan connection behind. ResourceExhausted is among them: it is what a GOAWAY ENHANCE_YOUR_CALM
     /// (a grpc-go server closing the connection) and an answer over our receive limit look like, and in both the

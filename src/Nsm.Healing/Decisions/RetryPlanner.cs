@@ -13,10 +13,18 @@ public static class RetryPlanner
     /// known to work: the NSE's control plane may be gone, but moving would break a working vWire
     /// (upstream's DatapathHealthy_CtrlPlaneBroken rule).</param>
     /// <param name="unitFraction">A uniform draw from [0, 1) for the jitter.</param>
+    /// <param name="failure">The failed call's status code and message; an identity failure holds (HealDecider's identity row).</param>
     public static RetryPlan AfterFailure(
         HealDecision decision, int failedAttempts, int rejectedRestores, DateTimeOffset? firstRejectionAt,
-        DateTimeOffset healStartedAt, DataPlaneVerdict dataPlane, DateTimeOffset now, HealPolicy policy, double unitFraction)
+        DateTimeOffset healStartedAt, DataPlaneVerdict dataPlane, DateTimeOffset now, HealPolicy policy, double unitFraction,
+        (string StatusCode, string Message)? failure = null)
     {
+        // First, before attempts and deadline: waiting for identity must not turn into a failed or moved connection.
+        if (failure is { } f && HealDecider.HoldsForIdentity(f.StatusCode))
+        {
+            return new RetryPlan.HoldForIdentity($"identity unavailable: {f.Message}", Backoff.Delay(policy, failedAttempts, unitFraction));
+        }
+
         var elapsed = now - healStartedAt;
         if (policy.MaxAttempts > 0 && failedAttempts >= policy.MaxAttempts)
         {

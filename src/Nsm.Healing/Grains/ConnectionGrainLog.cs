@@ -101,6 +101,9 @@ internal static partial class ConnectionGrainLog
             case ConnectionNote.HealAttemptFailed failed:
                 HealAttemptFailed(logger, failed.IncidentId, connectionId, failed.Decision, failed.Attempt, failed.Delay, failed.Error);
                 break;
+            case ConnectionNote.HealHeldForIdentity held:
+                HealHeldForIdentity(logger, held.IncidentId, connectionId, held.Decision, held.Delay, held.Reason);
+                break;
             case ConnectionNote.HealEscalated escalated:
                 HealEscalated(logger, escalated.IncidentId, connectionId, escalated.Reason);
                 break;
@@ -155,4 +158,7 @@ internal static partial class ConnectionGrainLog
                 throw new InvalidOperationException($"no log or metric for {note.GetType().Name}");
         }
     }
+    [LoggerMessage(EventId = 1100, EventName = "HealHeldForIdentity", Level = LogLevel.Warning,
+        Message = "Heal {IncidentId} of connection {ConnectionId}: {Decision} held, next try in {Delay}: {Reason}")]
+    public static partial void HealHeldForIdentity(ILogger logger, string incidentId, string connectionId, HealDecision decision, TimeSpan delay, string reason);
 }

@@ -2,7 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Admission;
+using Microsoft.Extensions.Logging;
 using Nsm.Healing.Decisions;
+using Nsm.Healing.Identity;
+using Nsm.Identity;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 using Nsm.Healing.Telemetry;
@@ -20,7 +23,8 @@ public static class HealingSiloBuilderExtensions
         this ISiloBuilder builder,
         Action<NsmgrClientOptions>? configureNsmgr = null,
         Action<ConnectionGrainOptions>? configureConnections = null,
-        Action<MonitorOptions>? configureMonitor = null)
+        Action<MonitorOptions>? configureMonitor = null,
+        Action<IdentityOptions>? configureIdentity = null)
     {
         var services = builder.Services;
         var connectionOptions = services.AddOptions<ConnectionGrainOptions>()
@@ -58,8 +62,34 @@ public static class HealingSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<MonitorSupervisor>());
         services.TryAddSingleton<NsmgrAddressAllowList>();
         services.TryAddSingleton<NsmgrChannelPool>();
-        services.TryAddSingleton<INsmTokenProvider, ConfiguredTokenProvider>();
+        AddIdentity(services, configureIdentity);
         services.TryAddSingleton<INsmgrClient, NsmgrClient>();
         return builder;
+    }
+
+    /// <summary>The silo's SPIFFE identity (Workload API by default), checked and awaited at start-up.</summary>
+    private static void AddIdentity(IServiceCollection services, Action<IdentityOptions>? configureIdentity)
+    {
+        var identityOptions = services.AddOptions<IdentityOptions>().ValidateOnStart();
+        if (configureIdentity is not null)
+        {
+            identityOptions.Configure(configureIdentity);
+        }
+
+        services.AddSingleton<IValidateOptions<IdentityOptions>>(new NamedRuleValidator<IdentityOptions>(o => o.FindProblem(Environment.GetEnvironmentVariable)));
+        services.TryAddSingleton<IX509SvidSource>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<IdentityOptions>>().Value;
+            var time = provider.GetRequiredService<TimeProvider>();
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Nsm.Healing.Identity");
+            return options.Source switch
+            {
+                IdentitySource.WorkloadApi => new WorkloadApiSvidSource(options.ResolvedSocket(Environment.GetEnvironmentVariable)!, options.ReconnectMaxDelay, time, logger),
+                IdentitySource.Files => new FileSvidSource(options, time, logger),
+                _ => new PlaintextIdentity(),
+            };
+        });
+        services.AddHostedService<IdentityStartup>();
+        services.TryAddSingleton<NsmTokenSigner>();
     }
 }

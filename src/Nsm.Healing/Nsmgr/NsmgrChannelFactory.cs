@@ -1,24 +1,21 @@
-using System.IO;
 using System.Net;
-using System.Net.Sockets;
+using System.Net.Http;
 using Grpc.Net.Client;
+using Nsm.Identity;
 
 namespace Nsm.Healing.Nsmgr;
 
 /// <summary>
-/// Builds the channel to one NSMgr. A real NSMgr is a grpc-go server with the default keepalive enforcement: a client
-/// PING sooner than 5 min after the previous one, on a stream the server is quiet on, is a strike, and the third earns
-/// GOAWAY ENHANCE_YOUR_CALM "too_many_pings" — on a quiet monitor stream that would be every ~30 s with 10 s pings.
-/// So no HTTP/2 keepalive PINGs are sent; a dead NSMgr is noticed by the transport instead (docs/monitoring.md):
-/// TCP keepalive probes and TCP_USER_TIMEOUT over TCP, end of file on a unix socket whose NSMgr process died.
+/// Builds the channel to one NSMgr. With an SVID every address is mTLS (NSM writes tcp:// and unix:// for what is TLS on
+/// the wire), validated against the trust bundle. A real NSMgr is a grpc-go server with the default keepalive enforcement
+/// (a client PING sooner than 5 min after the previous one on a quiet stream is a strike; the third earns GOAWAY
+/// ENHANCE_YOUR_CALM "too_many_pings"), so no HTTP/2 keepalive PINGs are sent; a dead NSMgr is noticed by the transport
+/// instead (docs/monitoring.md): TCP keepalive probes and TCP_USER_TIMEOUT over TCP, end of file on a unix socket.
 /// </summary>
 internal static class NsmgrChannelFactory
 {
-    // TCP_USER_TIMEOUT (linux/tcp.h): unacknowledged data older than this closes the connection.
-    private const int TcpUserTimeout = 18;
-    private const int KeepAliveProbes = 3;
-
-    public static GrpcChannel Create(NsmgrAddress address, NsmgrClientOptions options)
+    /// <param name="svid">The SVID each new connection presents; null for plaintext (identity off).</param>
+    public static NsmgrChannel Create(NsmgrAddress address, NsmgrClientOptions options, Func<X509Svid>? svid, IReadOnlyCollection<string> allowedServers)
     {
         var handler = new SocketsHttpHandler
         {
@@ -29,63 +26,23 @@ internal static class NsmgrChannelFactory
             PooledConnectionIdleTimeout = options.IdleChannelTimeout,
         };
 
-        if (address.HttpUri.Scheme == Uri.UriSchemeHttps)
+        var uri = svid is not null ? new UriBuilder(address.HttpUri) { Scheme = Uri.UriSchemeHttps }.Uri : address.HttpUri;
+        var peers = new NsmgrPeers();
+        var target = new DnsEndPoint(uri.Host, uri.Port);
+        if (svid is not null)
         {
-            handler.SslOptions = NsmgrTls.ClientAuthentication(options.Tls);
+            handler.SslOptions = SpiffeTlsClient.Options(svid, allowedServers, peers.Remember);
         }
 
-        handler.ConnectCallback = address.UnixSocketPath is { } socketPath
-            ? (_, cancellationToken) => ConnectAsync(new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified), new UnixDomainSocketEndPoint(socketPath), cancellationToken)
-            : (context, cancellationToken) => ConnectAsync(TcpSocket(options.DeadPeerTimeout), context.DnsEndPoint, cancellationToken);
-
-        return GrpcChannel.ForAddress(address.HttpUri, new GrpcChannelOptions
+        handler.ConnectCallback = (_, cancellationToken) => NsmgrConnector.OpenAsync(address, target, options.DeadPeerTimeout, cancellationToken);
+        var channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
         {
             HttpHandler = handler,
             DisposeHttpClient = true,
             MaxReceiveMessageSize = options.MaxReceiveMessageBytes,
         });
-    }
-
-    /// <summary>
-    /// A TCP socket that gives up on a silent peer within <paramref name="deadPeerTimeout"/>: keepalive probes start after
-    /// half of it on an idle connection, three more spread over the rest; data left unacknowledged that long ends it too.
-    /// </summary>
-    internal static Socket TcpSocket(TimeSpan deadPeerTimeout)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            var idle = (int)Math.Max(1, deadPeerTimeout.TotalSeconds / 2);
-            var interval = (int)Math.Max(1, (deadPeerTimeout.TotalSeconds - idle) / KeepAliveProbes);
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, idle);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, interval);
-            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, KeepAliveProbes);
-            if (OperatingSystem.IsLinux())
-            {
-                socket.SetRawSocketOption((int)SocketOptionLevel.Tcp, TcpUserTimeout, BitConverter.GetBytes((uint)deadPeerTimeout.TotalMilliseconds));
-            }
-
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    private static async ValueTask<Stream> ConnectAsync(Socket socket, EndPoint endPoint, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await socket.ConnectAsync(endPoint, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        return new NsmgrChannel(channel, peers, cancellationToken => svid is null
+            ? throw new InvalidOperationException("a plaintext channel has no NSMgr identity")
+            : NsmgrConnector.ProbeAsync(address, target, options.DeadPeerTimeout, svid(), allowedServers, cancellationToken));
     }
 }

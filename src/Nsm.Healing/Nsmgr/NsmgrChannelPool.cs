@@ -1,7 +1,8 @@
-using System.Net.Sockets;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Nsm.Healing.Identity;
+using Nsm.Identity;
 
 namespace Nsm.Healing.Nsmgr;
 
@@ -9,21 +10,31 @@ namespace Nsm.Healing.Nsmgr;
 /// One gRPC channel per NSMgr address for the whole silo: thousands of connection grains behind one NSMgr share its
 /// HTTP/2 connections instead of dialing each their own. Only allowed addresses are dialed; a channel no call or stream
 /// has rented for <see cref="NsmgrClientOptions.IdleChannelTimeout"/> is closed, and at most
-/// <see cref="NsmgrClientOptions.MaxOpenChannels"/> are open.
+/// <see cref="NsmgrClientOptions.MaxOpenChannels"/> are open. With an identity, every connection is mTLS with an SVID; a call
+/// carrying a token goes on a channel whose connections present the very SVID that signed it (the NSMgr checks the token
+/// against the TLS certificate), so a rotated SVID gets new channels and the old ones close once idle.
 /// </summary>
 public sealed class NsmgrChannelPool : IDisposable
 {
     private readonly Lock _lock = new();
+    // Keyed by address, and for token-carrying calls by address and SVID.
     private readonly Dictionary<string, Entry> _channels = new(StringComparer.Ordinal);
     private readonly NsmgrClientOptions _options;
     private readonly NsmgrAddressAllowList _allowList;
+    private readonly IX509SvidSource _identity;
+    private readonly IReadOnlyCollection<string> _allowedNsmgrIds;
     private readonly TimeProvider _time;
     private readonly ITimer _eviction;
 
-    public NsmgrChannelPool(IOptions<NsmgrClientOptions> options, NsmgrAddressAllowList allowList, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time)
+    /// <param name="identity">Where SVIDs come from; none (or <see cref="PlaintextIdentity"/>) dials h2c and signs nothing.</param>
+    public NsmgrChannelPool(
+        IOptions<NsmgrClientOptions> options, NsmgrAddressAllowList allowList, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
+        IX509SvidSource? identity = null, IOptions<IdentityOptions>? identityOptions = null)
     {
         _options = options.Value;
         _allowList = allowList;
+        _identity = identity ?? new PlaintextIdentity();
+        _allowedNsmgrIds = identityOptions?.Value.AllowedNsmgrIds ?? [];
         _time = time;
         var sweep = _options.IdleChannelTimeout / 2;
         _eviction = time.CreateTimer(_ => CloseIdle(), null, sweep, sweep);
@@ -41,23 +52,32 @@ public sealed class NsmgrChannelPool : IDisposable
         }
     }
 
+    /// <summary>False when identity is off (Nsm:Identity:Source=None): plaintext and no tokens.</summary>
+    public bool Secure => _identity is not PlaintextIdentity;
+
     /// <summary>
-    /// The channel to <paramref name="nsmgrAddress"/>, kept open until the lease is disposed: hold it for the whole call or stream.
+    /// The channel to <paramref name="nsmgrAddress"/> for monitor streams (each new connection presents the SVID current at
+    /// the time), kept open until the lease is disposed: hold it for the whole call or stream.
     /// </summary>
     /// <exception cref="NsmRequestFailedException">The address is not allowed ("PermissionDenied" is reserved for identity, so
     /// "FailedPrecondition"), or every one of <see cref="NsmgrClientOptions.MaxOpenChannels"/> is in use ("Unavailable": try later).</exception>
-    public ChannelLease Rent(string nsmgrAddress)
+    public ChannelLease Rent(string nsmgrAddress) => Rent(nsmgrAddress, nsmgrAddress, Secure ? () => _identity.Current : null);
+
+    /// <summary>The channel whose connections present <paramref name="svid"/>, for a call whose token it signs.</summary>
+    public ChannelLease RentFor(string nsmgrAddress, X509Svid svid) => Rent($"{nsmgrAddress} {svid.Certificate.Thumbprint}", nsmgrAddress, () => svid);
+
+    private ChannelLease Rent(string key, string nsmgrAddress, Func<X509Svid>? svid)
     {
         if (!_allowList.Allows(nsmgrAddress))
         {
             throw new NsmRequestFailedException("FailedPrecondition", NsmgrAddressAllowList.Refusal(nsmgrAddress));
         }
 
-        GrpcChannel? evicted = null;
+        NsmgrChannel? evicted = null;
         Entry entry;
         lock (_lock)
         {
-            if (!_channels.TryGetValue(nsmgrAddress, out entry!))
+            if (!_channels.TryGetValue(key, out entry!))
             {
                 if (_channels.Count >= _options.MaxOpenChannels)
                 {
@@ -73,8 +93,8 @@ public sealed class NsmgrChannelPool : IDisposable
                     evicted = idlest.Value.Channel;
                 }
 
-                entry = new Entry(NsmgrChannelFactory.Create(NsmgrAddress.Parse(nsmgrAddress), _options));
-                _channels.Add(nsmgrAddress, entry);
+                entry = new Entry(NsmgrChannelFactory.Create(NsmgrAddress.Parse(nsmgrAddress), _options, svid, _allowedNsmgrIds));
+                _channels.Add(key, entry);
             }
 
             entry.Leases++;
@@ -110,7 +130,7 @@ public sealed class NsmgrChannelPool : IDisposable
 
     private void CloseIdle()
     {
-        List<GrpcChannel> idle;
+        List<NsmgrChannel> idle;
         lock (_lock)
         {
             var before = _time.GetUtcNow() - _options.IdleChannelTimeout;
@@ -127,9 +147,9 @@ public sealed class NsmgrChannelPool : IDisposable
         idle.ForEach(channel => channel.Dispose());
     }
 
-    internal sealed class Entry(GrpcChannel channel)
+    internal sealed class Entry(NsmgrChannel channel)
     {
-        public GrpcChannel Channel { get; } = channel;
+        public NsmgrChannel Channel { get; } = channel;
 
         public int Leases { get; set; }
 
@@ -149,7 +169,10 @@ public sealed class NsmgrChannelPool : IDisposable
             _entry = entry;
         }
 
-        public GrpcChannel Channel => _entry.Channel;
+        public GrpcChannel Channel => _entry.Channel.Channel;
+
+        /// <summary>The channel with what its connections learnt of the NSMgr's identity.</summary>
+        public NsmgrChannel Nsmgr => _entry.Channel;
 
         public void Dispose()
         {

@@ -1,37 +1,63 @@
+using System.Security.Authentication;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Nsm.Api;
+using Nsm.Identity;
 
 namespace Nsm.Healing.Nsmgr;
 
 /// <summary>
-/// Calls <c>networkservice.NetworkService</c> on an NSMgr over a pooled channel, with a per-call deadline. Every failure,
-/// whatever the server at the address did, surfaces as <see cref="NsmRequestFailedException"/> naming the address.
+/// Calls <c>networkservice.NetworkService</c> on an NSMgr over a pooled channel, with a per-call deadline. With an
+/// identity (the default) each call goes over mTLS with our SVID and carries a token signed for that NSMgr, and each
+/// answer must pass the NSC's token check. Every failure, whatever the server at the address did, surfaces as
+/// <see cref="NsmRequestFailedException"/> naming the address; identity trouble as PermissionDenied or Unauthenticated.
 /// </summary>
-public sealed class NsmgrClient(NsmgrChannelPool channels, INsmTokenProvider tokens, IOptions<NsmgrClientOptions> options) : INsmgrClient
+public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource identity, NsmTokenSigner tokens, IOptions<NsmgrClientOptions> options) : INsmgrClient
 {
     public async Task<Connection> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var channel = channels.Rent(nsmgrAddress);
-        var client = new NetworkService.NetworkServiceClient(channel.Channel);
+        var connectionId = request.Connection?.Id;
+        using var call = await PrepareAsync("Request", nsmgrAddress, connectionId, timeout, cancellationToken);
         Connection answer;
         try
         {
-            answer = await client.RequestAsync(request, Metadata(nsmgrAddress), Deadline(timeout), cancellationToken);
+            answer = await new NetworkService.NetworkServiceClient(call.Channel).RequestAsync(request, call.Metadata, Deadline(timeout), cancellationToken);
         }
         catch (Exception e) when (e is not NsmRequestFailedException)
         {
-            throw Failed("Request", nameof(Connection), nsmgrAddress, request.Connection?.Id, e);
+            throw Failed("Request", nameof(Connection), nsmgrAddress, connectionId, e);
         }
 
-        return RequireUsableAnswer(nsmgrAddress, request.Connection.Id, answer);
+        RequireUsableAnswer(nsmgrAddress, request.Connection!.Id, answer);
+        if (call.Peers is { } peers && NextTokenCheck.FindProblem(answer, peers) is { } problem)
+        {
+            await CloseUntrustedAnswer(nsmgrAddress, answer, timeout, cancellationToken);
+            throw new NsmRequestFailedException(
+                nameof(StatusCode.Unauthenticated),
+                $"Request for connection '{connectionId}' at NSMgr {nsmgrAddress} was answered with a path that fails the token check (next_token_signed): {problem}; the connection was closed");
+        }
+
+        return answer;
+    }
+
+    public async Task CloseAsync(string nsmgrAddress, Connection connection, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var call = await PrepareAsync("Close", nsmgrAddress, connection.Id, timeout, cancellationToken);
+        try
+        {
+            await new NetworkService.NetworkServiceClient(call.Channel).CloseAsync(connection, call.Metadata, Deadline(timeout), cancellationToken);
+        }
+        catch (Exception e) when (e is not NsmRequestFailedException)
+        {
+            throw Failed("Close", "google.protobuf.Empty", nsmgrAddress, connection.Id, e);
+        }
     }
 
     /// <summary>
     /// Everything a connection does later (restore, reselect, refresh, event matching) needs the answer's id and path.
     /// A malformed answer is reported as "Internal", which owes a Close: the NSMgr may hold the connection.
     /// </summary>
-    private static Connection RequireUsableAnswer(string nsmgrAddress, string connectionId, Connection answer)
+    private static void RequireUsableAnswer(string nsmgrAddress, string connectionId, Connection answer)
     {
         var problem = answer switch
         {
@@ -40,33 +66,68 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, INsmTokenProvider tok
             { Path.PathSegments: var segments } when segments[0].Id != connectionId => $"its path segment 0 id '{segments[0].Id}' is not the connection id",
             _ => null,
         };
-        return problem is null
-            ? answer
-            : throw new NsmRequestFailedException("Internal", $"Request for connection '{connectionId}' at NSMgr {nsmgrAddress} returned a malformed connection: {problem}");
+        if (problem is not null)
+        {
+            throw new NsmRequestFailedException("Internal", $"Request for connection '{connectionId}' at NSMgr {nsmgrAddress} returned a malformed connection: {problem}");
+        }
     }
 
-    public async Task CloseAsync(string nsmgrAddress, Connection connection, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// The channel (rented for the call, so the pool never closes it under the call) and metadata for one call. Without an
+    /// SVID nothing is sent: the failure is our identity's, reported as Unauthenticated so healing holds instead of moving
+    /// the connection.
+    /// </summary>
+    private async Task<PreparedCall> PrepareAsync(string call, string nsmgrAddress, string? connectionId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var channel = channels.Rent(nsmgrAddress);
-        var client = new NetworkService.NetworkServiceClient(channel.Channel);
+        if (!channels.Secure)
+        {
+            var plain = channels.Rent(nsmgrAddress);
+            return new PreparedCall(plain, null, null);
+        }
+
+        X509Svid own;
         try
         {
-            await client.CloseAsync(connection, Metadata(nsmgrAddress), Deadline(timeout), cancellationToken);
+            own = identity.Current;
         }
-        catch (Exception e) when (e is not NsmRequestFailedException)
+        catch (IdentityUnavailableException e)
         {
-            throw Failed("Close", "google.protobuf.Empty", nsmgrAddress, connection.Id, e);
+            throw new NsmRequestFailedException(
+                nameof(StatusCode.Unauthenticated), $"{call} for connection '{connectionId}' at NSMgr {nsmgrAddress} not sent: identity unavailable: {e.Message}");
         }
+
+        var lease = channels.RentFor(nsmgrAddress, own);
+        SpiffePeer nsmgr;
+        try
+        {
+            nsmgr = await lease.Nsmgr.PeerAsync(timeout, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            lease.Dispose();
+            throw Failed(call, "a TLS handshake", nsmgrAddress, connectionId, e);
+        }
+
+        var token = tokens.Sign(own, nsmgr);
+        var metadata = new Metadata
+        {
+            { NsmTokens.TokenHeader, token.Value },
+            { NsmTokens.ExpiresHeader, NsmTokens.FormatExpiry(token.Expires) },
+        };
+        return new PreparedCall(lease, metadata, lease.Nsmgr.Peers);
     }
 
-    private Metadata? Metadata(string nsmgrAddress) => tokens.GetToken(nsmgrAddress) is { } token
-        ? new Metadata
+    /// <summary>The NSMgr may hold what it answered; leave nothing behind. A failure here changes nothing about the refusal.</summary>
+    private async Task CloseUntrustedAnswer(string nsmgrAddress, Connection answer, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
         {
-            { "nsm-client-token", token.Value },
-            // RFC 3339 with nanoseconds, as upstream writes it.
-            { "nsm-client-token-expires", token.Expires.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'00Z'", System.Globalization.CultureInfo.InvariantCulture) },
+            await CloseAsync(nsmgrAddress, answer, timeout, cancellationToken);
         }
-        : null;
+        catch (NsmRequestFailedException)
+        {
+        }
+    }
 
     // gRPC deadlines are wall-clock by protocol; the grain's (possibly fake) clock does not apply to the wire.
     private static DateTime Deadline(TimeSpan timeout) => DateTime.UtcNow + timeout;
@@ -74,15 +135,30 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, INsmTokenProvider tok
     /// <summary>
     /// gRPC reports everything as <see cref="RpcException"/>; anything else (a bug, a cancelled token) still must not escape
     /// as another type, or a caller expecting <see cref="NsmRequestFailedException"/> would leave state half-done.
+    /// A TLS handshake refused either way is identity trouble (Unauthenticated), not an NSMgr outage.
     /// </summary>
     private NsmRequestFailedException Failed(string call, string expectedAnswer, string nsmgrAddress, string? connectionId, Exception e)
     {
         var (status, cause) = e switch
         {
+            _ when Find<AuthenticationException>(e) is { } tls => (StatusCode.Unauthenticated, $"{StatusCode.Unauthenticated}: {tls.Message}"),
+            _ when Find<IdentityUnavailableException>(e) is { } missing => (StatusCode.Unauthenticated, $"{StatusCode.Unauthenticated}: identity unavailable: {missing.Message}"),
             RpcException rpc => NsmgrCallFailure.Describe(rpc, expectedAnswer, options.Value.MaxReceiveMessageBytes),
             OperationCanceledException => (StatusCode.Cancelled, $"{StatusCode.Cancelled}: {e.Message}"),
+            TimeoutException => (StatusCode.DeadlineExceeded, $"{StatusCode.DeadlineExceeded}: {e.Message}"),
+            System.Net.Sockets.SocketException or System.IO.IOException or System.Net.Http.HttpRequestException => (StatusCode.Unavailable, $"{StatusCode.Unavailable}: {e.Message}"),
             _ => (StatusCode.Unknown, $"{StatusCode.Unknown}: {e.GetType().Name}: {e.Message}"),
         };
         return new NsmRequestFailedException(status.ToString(), $"{call} for connection '{connectionId}' at NSMgr {nsmgrAddress} failed: {cause}");
+    }
+
+    private static T? Find<T>(Exception? e) where T : Exception =>
+        e is null ? null : e as T ?? Find<T>(e.InnerException) ?? (e is RpcException rpc ? Find<T>(rpc.Status.DebugException) : null);
+
+    private sealed record PreparedCall(NsmgrChannelPool.ChannelLease Lease, Metadata? Metadata, NsmgrPeers? Peers) : IDisposable
+    {
+        public Grpc.Net.Client.GrpcChannel Channel => Lease.Channel;
+
+        public void Dispose() => Lease.Dispose();
     }
 }

@@ -11,15 +11,6 @@ public sealed class NsmgrClientOptions
     /// <summary>The largest message accepted from an NSMgr: an INITIAL_STATE_TRANSFER of 10k connections is about 5 MB, over gRPC's 4 MB default.</summary>
     public int MaxReceiveMessageBytes { get; set; } = 64 * 1024 * 1024;
 
-    /// <summary>TLS for https:// NSMgr addresses.</summary>
-    public NsmgrTlsOptions Tls { get; set; } = new();
-
-    /// <summary>A static token for the nsm-client-token metadata (development); null sends none. Never logged.</summary>
-    public string? ClientToken { get; set; }
-
-    /// <summary>Expiry announced with <see cref="ClientToken"/>, counted from each call.</summary>
-    public TimeSpan ClientTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
-
     /// <summary>
     /// The node's own NSMgr socket (upstream's default path), always allowed; empty allows no address without a pattern in
     /// <see cref="AllowedAddresses"/>.
@@ -54,7 +45,6 @@ public sealed class NsmgrClientOptions
         if (MaxOpenChannels < 1) return $"{Section}:{nameof(MaxOpenChannels)} must be at least 1";
         if (NsmgrAddressAllowList.FindProblem(NodeSocket, AllowedAddresses) is { } allowListProblem) return allowListProblem;
         if (MaxReceiveMessageBytes < 4 * 1024 * 1024) return $"{Section}:{nameof(MaxReceiveMessageBytes)} must be at least 4 MiB";
-        if (ClientTokenLifetime <= TimeSpan.Zero) return $"{Section}:{nameof(ClientTokenLifetime)} must be positive";
-        return Tls.FindProblem();
+        return null;
     }
 }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
+using Nsm.Identity;
 using Nsm.Simulator.Monitor;
 
 namespace Nsm.Simulator.Nsmgrs;
@@ -35,6 +36,9 @@ internal sealed class Nsmgr
     /// <summary>Known connections keyed by the NSC's connection id.</summary>
     public Dictionary<string, ManagedConnection> Connections { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Who requested each connection (keyed by the caller's segment id), as cmd-nsmgr keeps it for monitor authorization.</summary>
+    public Dictionary<string, SpiffeId> Owners { get; } = new(StringComparer.Ordinal);
+
     public MonitorHub Monitor { get; }
 
     public HealthServiceImpl Health { get; } = new();
@@ -56,6 +60,7 @@ internal sealed class Nsmgr
         {
             Up = false;
             Connections.Clear();
+            Owners.Clear();
             Monitor.EndAll(new Status(StatusCode.Unavailable, $"{Name} is {reason}"));
             SetHealth(HealthCheckResponse.Types.ServingStatus.NotServing);
         }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Nsm.Api;
 using Nsm.Simulator.Fabric;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Logging;
 using Nsm.Simulator.Recording;
 
@@ -13,7 +14,7 @@ namespace Nsm.Simulator.Requests;
 /// </summary>
 internal sealed class CloseHandler(SimulationState state, ConnectionRelease release)
 {
-    public void Handle(string nsmgr, Connection connection)
+    public void Handle(string nsmgr, Connection connection, CallerCredentials caller)
     {
         lock (state.Gate)
         {
@@ -21,7 +22,13 @@ internal sealed class CloseHandler(SimulationState state, ConnectionRelease rele
             {
                 var entry = state.NsmgrNamed(nsmgr);
                 entry.EnsureUp();
+                if (state.Identities is { } identities)
+                {
+                    TokenPolicies.Authorize(identities, nsmgr, caller);
+                }
+
                 RequestValidator.ValidateClose(connection);
+                entry.Owners.Remove(connection.Id);
                 var wire = entry.Connections.GetValueOrDefault(connection.Id)?.Wire ?? WireNamedBy(connection);
                 if (wire is not null)
                 {

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Nsm.Api;
+using Nsm.Simulator.Identity;
 
 namespace Nsm.Simulator.Requests;
 
@@ -13,7 +14,8 @@ internal static class PathBuilder
     /// <param name="requested">The path the NSC sent; segment 0 is the NSC's.</param>
     /// <param name="hops">Server names from path index 1 on (NSMgr, forwarder, …, NSE).</param>
     /// <param name="clientToken">The NSC's token from gRPC metadata, or null to generate one.</param>
-    public static Path Build(Path requested, IReadOnlyList<string> hops, string? clientToken, DateTimeOffset expires)
+    /// <param name="identities">Signs each hop's segment as that hop would; null (plaintext) writes opaque tokens.</param>
+    public static Path Build(Path requested, IReadOnlyList<string> hops, string? clientToken, DateTimeOffset expires, ElementIdentities? identities)
     {
         var expiresAt = Timestamp.FromDateTimeOffset(expires);
         var path = new Path { Index = 0 };
@@ -34,7 +36,7 @@ internal static class PathBuilder
             {
                 Name = hops[hop],
                 Id = previous?.Id ?? Guid.NewGuid().ToString(),
-                Token = NewToken(),
+                Token = identities is null ? NewToken() : identities.SignSegment(hops[hop], AudienceOf(hops, hop)),
                 Expires = expiresAt,
             };
             if (previous is not null)
@@ -48,6 +50,12 @@ internal static class PathBuilder
         return path;
     }
 
-    /// <summary>An opaque token; upstream signs JWTs, which only matters under mTLS, which the simulator does not speak.</summary>
+    /// <summary>An opaque token for a plaintext simulator, which authorizes nothing.</summary>
     private static string NewToken() => $"sim-{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// In a returned path each hop's token is the one it sent downstream (the next hop overwrote it from the metadata),
+    /// so its aud is the next hop; the last hop signed its own segment for its caller.
+    /// </summary>
+    private static string AudienceOf(IReadOnlyList<string> hops, int hop) => hop + 1 < hops.Count ? hops[hop + 1] : hops[hop - 1];
 }

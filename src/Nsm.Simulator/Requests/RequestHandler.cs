@@ -2,6 +2,7 @@ using Grpc.Core;
 using Nsm.Api;
 using Nsm.Simulator.Expiry;
 using Nsm.Simulator.Fabric;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Logging;
 using Nsm.Simulator.Nsmgrs;
 using Nsm.Simulator.Recording;
@@ -14,7 +15,7 @@ namespace Nsm.Simulator.Requests;
 /// </summary>
 internal sealed class RequestHandler(SimulationState state, RoutePlanner planner, ConnectionRelease release, ExpiryScheduler expiry)
 {
-    public Connection Handle(string nsmgr, NetworkServiceRequest request, string? clientToken)
+    public Connection Handle(string nsmgr, NetworkServiceRequest request, CallerCredentials caller)
     {
         var connectionId = request.Connection?.Id ?? string.Empty;
         var reselect = request.Connection?.State == State.ReselectRequested;
@@ -29,10 +30,16 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
                     throw new RpcException(new Status(StatusCode.Unavailable, $"{nsmgr} failed the Request (injected failure)"));
                 }
 
+                var owner = state.Identities is { } identities ? TokenPolicies.Authorize(identities, nsmgr, caller) : null;
                 RequestValidator.ValidateRequest(request);
                 var known = entry.Connections.GetValueOrDefault(connectionId);
                 var route = planner.Plan(entry, request.Connection!, known, reselect);
-                var (connection, wire) = Commit(request, route, known, reselect, clientToken);
+                var (connection, wire) = Commit(request, route, known, reselect, caller.Token);
+                if (owner is not null)
+                {
+                    entry.Owners[connectionId] = owner;
+                }
+
                 state.Records.Add(new RequestRecord(
                     state.Time.GetUtcNow(), nsmgr, connectionId, route.Nse.Name, wire.ForwarderNames(), reselect, StatusCode.OK, null));
                 SimulatorLog.RequestAccepted(state.Logger, nsmgr, connectionId, route.Nse.Name, wire.ForwarderNames(), reselect);
@@ -71,7 +78,7 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
             RecordDuplicateIfHeldElsewhere(connectionId);
         }
 
-        var path = PathBuilder.Build(request.Connection.Path, route.HopNames, clientToken, expires);
+        var path = PathBuilder.Build(request.Connection.Path, route.HopNames, clientToken, expires, state.Identities);
         var connection = ConnectionResult.Build(request, path, route.Nse.Name, route.Nse.AddressesFor(connectionId));
         foreach (var hop in wire.Nsmgrs)
         {

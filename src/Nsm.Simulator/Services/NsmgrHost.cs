@@ -2,6 +2,9 @@ using System.Net;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Nsm.Simulator.Keepalive;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Nsm.Identity;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Logging;
 using Nsm.Simulator.Nsmgrs;
 using Nsm.Simulator.Topology;
@@ -9,8 +12,8 @@ using Nsm.Simulator.Topology;
 namespace Nsm.Simulator.Services;
 
 /// <summary>
-/// One Kestrel host per NSMgr, serving NetworkService, MonitorConnection and Health over plaintext HTTP/2
-/// (h2c) on loopback TCP and optionally a unix socket. The host keeps listening while the NSMgr is down,
+/// One Kestrel host per NSMgr, serving NetworkService, MonitorConnection and Health over HTTP/2 on loopback TCP and
+/// optionally a unix socket: mTLS with the NSMgr's SVID on both (as cmd-nsmgr), or plaintext h2c when asked. The host keeps listening while the NSMgr is down,
 /// so it comes back on the same address and health can say NOT_SERVING meanwhile. Client PINGs are policed as a
 /// grpc-go NSMgr polices them (<see cref="KeepaliveEnforcement"/>).
 /// </summary>
@@ -31,44 +34,23 @@ internal sealed class NsmgrHost : IAsyncDisposable
     public string? UnixSocket { get; }
 
     public static async Task<NsmgrHost> StartAsync(
-        NodeSpec node, Simulation simulation, ILoggerFactory loggers, SimulatorTls? tls, KeepalivePolicy keepalive, KeepaliveRecord keepaliveRecord, CancellationToken cancellationToken)
+        NodeSpec node, Simulation simulation, ILoggerFactory loggers, KeepalivePolicy keepalive, KeepaliveRecord keepaliveRecord, CancellationToken cancellationToken)
     {
         if (node.UnixSocket is not null)
         {
             await UnixSocketFile.ClaimAsync(node.UnixSocket, cancellationToken).ConfigureAwait(false);
         }
 
+        var identities = simulation.State.Identities;
         // Wall-clock, as grpc-go's: client PINGs arrive on real time whatever clock the simulation runs on.
         var enforcement = new KeepaliveEnforcement(keepalive, TimeProvider.System, node.Nsmgr, keepaliveRecord, loggers.CreateLogger<KeepaliveEnforcement>());
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, node.Port, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http2;
-                if (tls is not null)
-                {
-                    listen.UseHttps(https =>
-                    {
-                        https.ServerCertificate = tls.ServerCertificate;
-                        if (tls.ClientCertificateAuthority is not null)
-                        {
-                            https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
-                            https.ClientCertificateValidation = (certificate, _, _) => tls.IsTrustedClient(certificate);
-                        }
-                    });
-                }
-
-                // After TLS: the policing reads plaintext frames.
-                listen.Use(next => connection => enforcement.OnConnectionAsync(connection, next));
-            });
+            kestrel.Listen(IPAddress.Loopback, node.Port, listen => Serve(listen, node.Nsmgr, identities, enforcement));
             if (node.UnixSocket is not null)
             {
-                kestrel.ListenUnixSocket(node.UnixSocket, listen =>
-                {
-                    listen.Protocols = HttpProtocols.Http2;
-                    listen.Use(next => connection => enforcement.OnConnectionAsync(connection, next));
-                });
+                kestrel.ListenUnixSocket(node.UnixSocket, listen => Serve(listen, node.Nsmgr, identities, enforcement));
             }
         });
         builder.Services.AddSingleton(loggers);
@@ -84,9 +66,33 @@ internal sealed class NsmgrHost : IAsyncDisposable
         app.MapGrpcService<HealthServiceImpl>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var address = app.Urls.First(url => url.StartsWith(tls is null ? "http://127.0.0.1:" : "https://127.0.0.1:", StringComparison.Ordinal));
+        var address = app.Urls.First(url => url.StartsWith(identities is null ? "http://127.0.0.1:" : "https://127.0.0.1:", StringComparison.Ordinal));
         SimulatorLog.NsmgrListening(loggers.CreateLogger<NsmgrHost>(), node.Nsmgr, address);
         return new NsmgrHost(app, address, node.UnixSocket);
+    }
+
+    /// <summary>
+    /// mTLS as go-spiffe's MTLSServerConfig with AuthorizeAny: the NSMgr's current SVID (renewals apply to new
+    /// connections), and a client certificate that chains to the bundle and names an ID of the trust domain.
+    /// A refused client never reaches a gRPC method, as with a real NSMgr.
+    /// </summary>
+    private static void Serve(ListenOptions listen, string nsmgr, ElementIdentities? identities, KeepaliveEnforcement enforcement)
+    {
+        listen.Protocols = HttpProtocols.Http2;
+        if (identities is not null)
+        {
+            listen.UseHttps(https =>
+            {
+                https.ServerCertificateSelector = (_, _) => identities.Of(nsmgr).Certificate;
+                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                // The platform's verdict is ignored: it knows nothing of the SPIFFE bundle; ours is the whole check.
+                https.ClientCertificateValidation = (certificate, chain, ignoredPlatformErrors) =>
+                    SpiffeTrust.Authenticate(certificate, chain, identities.Of(nsmgr), allowed: null, out _) is not null;
+            });
+        }
+
+        // After TLS: the policing reads plaintext frames.
+        listen.Use(next => connection => enforcement.OnConnectionAsync(connection, next));
     }
 
     public async ValueTask DisposeAsync()

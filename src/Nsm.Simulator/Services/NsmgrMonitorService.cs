@@ -15,7 +15,7 @@ internal sealed class NsmgrMonitorService(NsmgrBinding binding, ILogger<NsmgrMon
         MonitorScopeSelector request, IServerStreamWriter<ConnectionEvent> responseStream, ServerCallContext context)
     {
         var simulation = binding.Simulation;
-        var subscription = simulation.Subscribe(binding.Nsmgr, request);
+        var subscription = simulation.Subscribe(binding.Nsmgr, request, CallerCredentialsOf.Call(context));
         simulation.Records.MonitorStreamOpened(binding.Nsmgr);
         SimulatorLog.MonitorStreamOpened(logger, binding.Nsmgr);
         try

@@ -7,9 +7,6 @@ namespace Nsm.Simulator.Services;
 /// <summary>networkservice.NetworkService as served by one NSMgr.</summary>
 internal sealed class NsmgrNetworkService(NsmgrBinding binding) : NetworkService.NetworkServiceBase
 {
-    /// <summary>Upstream passes the caller's token as gRPC metadata under this key.</summary>
-    private const string ClientTokenHeader = "nsm-client-token";
-
     public override async Task<Connection> Request(NetworkServiceRequest request, ServerCallContext context)
     {
         var simulation = binding.Simulation;
@@ -19,7 +16,7 @@ internal sealed class NsmgrNetworkService(NsmgrBinding binding) : NetworkService
         using (simulation.Records.Concurrency.Begin(binding.Nsmgr, request.Connection?.Id ?? string.Empty))
         {
             await delay.ConfigureAwait(false);
-            return simulation.Request(binding.Nsmgr, request, context.RequestHeaders.GetValue(ClientTokenHeader));
+            return simulation.Request(binding.Nsmgr, request, CallerCredentialsOf.Call(context));
         }
     }
 
@@ -27,7 +24,7 @@ internal sealed class NsmgrNetworkService(NsmgrBinding binding) : NetworkService
     {
         using (binding.Simulation.Records.Concurrency.Begin(nsmgr: null, request.Id))
         {
-            binding.Simulation.Close(binding.Nsmgr, request);
+            binding.Simulation.Close(binding.Nsmgr, request, CallerCredentialsOf.Call(context));
             return Task.FromResult(new Empty());
         }
     }

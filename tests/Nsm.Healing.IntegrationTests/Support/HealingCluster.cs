@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Nsm.Healing.Grains;
 using Nsm.Healing.Hosting;
+using Nsm.Healing.Identity;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 using Orleans.Reminders;
@@ -38,7 +39,8 @@ public sealed class HealingCluster : IAsyncDisposable
     /// <param name="failOnDemandStorage">Each silo's storage is a <see cref="FailOnDemandGrainStorage"/> (see <see cref="StorageOf"/>).</param>
     public static async Task<HealingCluster> StartAsync(
         int silos = 2, TimeProvider? grainTime = null, bool processWideStorage = false,
-        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null, bool faultyStorage = false, bool failOnDemandStorage = false)
+        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null, bool faultyStorage = false, bool failOnDemandStorage = false,
+        Action<IdentityOptions>? identity = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
@@ -64,7 +66,7 @@ public sealed class HealingCluster : IAsyncDisposable
             {
                 options.AllowedAddresses = LoopbackNsmgrs;
                 nsmgr?.Invoke(options);
-            }, configureMonitor: monitor ?? TestMonitorOptions);
+            }, configureMonitor: monitor ?? TestMonitorOptions, configureIdentity: identity);
         });
         if (grainTime is not null)
         {

@@ -1,24 +1,32 @@
 using Grpc.Core;
 using Grpc.Health.V1;
-using Grpc.Net.Client;
+using Nsm.Identity;
+using Nsm.Simulator.Identity;
 using Nsm.Api;
 
 namespace Nsm.Simulator.Tests.Support;
 
-/// <summary>An NSC's view of one NSMgr over a real gRPC channel.</summary>
+/// <summary>
+/// An NSC's view of one NSMgr over a real gRPC channel: mTLS with an SVID and a signed token on every call when the
+/// simulator is secure (the default), plain h2c otherwise.
+/// </summary>
 internal sealed class NscClient : IDisposable
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly GrpcChannel _channel;
+    private readonly SecureNscChannel _channel;
 
-    public NscClient(string address, GrpcChannelOptions? options = null)
+    /// <param name="unixSocket">Dial this socket instead of the address's host and port (address http://localhost).</param>
+    public NscClient(
+        string address, string? unixSocket = null, X509Svid? svid = null, SecureNscChannel.TokenFactory? token = null, bool secure = true, TimeSpan? keepAlivePing = null)
     {
-        _channel = GrpcChannel.ForAddress(address, options ?? new GrpcChannelOptions());
-        Network = new NetworkService.NetworkServiceClient(_channel);
-        MonitorClient = new MonitorConnection.MonitorConnectionClient(_channel);
-        Health = new Health.HealthClient(_channel);
+        _channel = SecureNscChannel.Create(address, svid, unixSocket, token, secure, keepAlivePing);
+        Network = new NetworkService.NetworkServiceClient(_channel.CallInvoker);
+        MonitorClient = new MonitorConnection.MonitorConnectionClient(_channel.CallInvoker);
+        Health = new Health.HealthClient(_channel.CallInvoker);
     }
+
+    public SecureNscChannel Channel => _channel;
 
     public NetworkService.NetworkServiceClient Network { get; }
 
@@ -32,8 +40,8 @@ internal sealed class NscClient : IDisposable
     public async Task<Connection> RequestAsync(NetworkServiceRequest request, Metadata? headers = null) =>
         await Network.RequestAsync(request, headers, DateTime.UtcNow + CallTimeout);
 
-    public async Task CloseAsync(Connection connection) =>
-        await Network.CloseAsync(connection, deadline: DateTime.UtcNow + CallTimeout);
+    public async Task CloseAsync(Connection connection, Metadata? headers = null) =>
+        await Network.CloseAsync(connection, headers, DateTime.UtcNow + CallTimeout);
 
     public MonitorStream Monitor(MonitorScopeSelector? selector = null) =>
         new(MonitorClient.MonitorConnections(selector ?? new MonitorScopeSelector()));

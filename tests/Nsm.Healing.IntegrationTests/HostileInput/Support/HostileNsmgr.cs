@@ -7,13 +7,17 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Nsm.Api;
+using Nsm.Identity;
+using Nsm.Simulator.Identity;
 
 namespace Nsm.Healing.IntegrationTests.HostileInput.Support;
 
 /// <summary>
-/// An "NSMgr" over real loopback HTTP/2 (h2c) that speaks gRPC framing by hand, so a test decides byte for byte what
-/// Request, Close and MonitorConnections answer. By default it behaves: Request echoes the connection with a path,
+/// An "NSMgr" over real loopback HTTP/2 that speaks gRPC framing by hand, so a test decides byte for byte what
+/// Request, Close and MonitorConnections answer. It serves mTLS with an SVID of the development trust domain, as a real
+/// NSMgr does, so hostile bytes reach the silo through the same secure path as everything else. By default it behaves: Request echoes the connection with a path,
 /// Close answers Empty, and the monitor stream sends an empty INITIAL_STATE_TRANSFER and then stays open.
 /// </summary>
 public sealed class HostileNsmgr : IAsyncDisposable
@@ -31,7 +35,10 @@ public sealed class HostileNsmgr : IAsyncDisposable
         Address = address;
     }
 
-    /// <summary>http://127.0.0.1:port, as a connection's NSMgr address.</summary>
+    /// <summary>Its certificate and the key it signs path segments with.</summary>
+    public static X509Svid Svid { get; } = DevelopmentTrust.Authority.Issue(DevelopmentTrust.Authority.IdOf("/nsm/hostile-nsmgr"), TimeSpan.FromHours(4));
+
+    /// <summary>https://127.0.0.1:port, as a connection's NSMgr address.</summary>
     public string Address { get; }
 
     /// <summary>The frame answering a Request; the default echoes it as a connection with the NSC's and our path segments.</summary>
@@ -55,7 +62,17 @@ public sealed class HostileNsmgr : IAsyncDisposable
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = Svid.Certificate;
+                    // Hostile to what it sends, not picky about whom it talks to.
+                    https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                    https.ClientCertificateValidation = (_, _, _) => true;
+                });
+            }));
         var app = builder.Build();
         HostileNsmgr? server = null;
         app.Run(context => server!.ServeAsync(context));
@@ -77,9 +94,13 @@ public sealed class HostileNsmgr : IAsyncDisposable
             answer.Path.PathSegments.Add(new PathSegment { Name = "hostile-nsmgr", Id = $"nsmgr-{answer.Id}" });
         }
 
+        // Signed as the silo checks an answer: segment 1 by our key, and segment 0's aud naming us (chained).
+        var expires = DateTimeOffset.UtcNow.AddMinutes(10);
+        answer.Path.PathSegments[0].Token = NsmTokens.Sign(Svid, Svid.Id, expires);
+        answer.Path.PathSegments[1].Token = NsmTokens.Sign(Svid, DevelopmentTrust.WorkloadApi.Workload, expires);
         foreach (var segment in answer.Path.PathSegments)
         {
-            segment.Expires = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(10));
+            segment.Expires = Timestamp.FromDateTimeOffset(expires);
         }
 
         return answer;

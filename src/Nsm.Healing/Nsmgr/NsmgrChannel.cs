@@ -1,0 +1,59 @@
+using Grpc.Net.Client;
+using Nsm.Identity;
+
+namespace Nsm.Healing.Nsmgr;
+
+/// <summary>A gRPC channel to one NSMgr and what its connections learnt about the NSMgr's identity.</summary>
+public sealed class NsmgrChannel(GrpcChannel channel, NsmgrPeers peers, Func<CancellationToken, Task<SpiffePeer>> probe) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private Task<SpiffePeer>? _probe;
+
+    public GrpcChannel Channel => channel;
+
+    public NsmgrPeers Peers => peers;
+
+    /// <summary>
+    /// The NSMgr's certificate and SPIFFE ID. Before the channel's first connection, one handshake is made (and closed)
+    /// to learn them: a token's <c>aud</c> must name the NSMgr before the call's headers go out. Callers share one
+    /// handshake (a heal storm on a new channel must not open one per connection), bounded by the call's own timeout:
+    /// the handshake is part of the first call, as it would be inside the HTTP handler.
+    /// </summary>
+    public async Task<SpiffePeer> PeerAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (peers.Latest is { } known)
+        {
+            return known;
+        }
+
+        Task<SpiffePeer> probing;
+        lock (_gate)
+        {
+            if (_probe is null || _probe.IsFaulted || _probe.IsCanceled)
+            {
+                _probe = ProbeAsync(timeout);
+            }
+
+            probing = _probe;
+        }
+
+        return await probing.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SpiffePeer> ProbeAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            var learnt = await probe(timeout.Token).ConfigureAwait(false);
+            peers.Remember(learnt);
+            return learnt;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no TLS handshake with the NSMgr within the call's timeout ({limit})");
+        }
+    }
+
+    public void Dispose() => channel.Dispose();
+}
