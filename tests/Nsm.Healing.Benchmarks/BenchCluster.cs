@@ -40,7 +40,7 @@ public sealed class BenchCluster : IAsyncDisposable
             }
 
             silo.UseInMemoryReminderService().AddNsmHealing(
-                configureNsmgr: nsmgr => nsmgr.AllowedAddresses = ["http://127.0.0.1:*", "unix://*"],
+                configureNsmgr: nsmgr => nsmgr.AllowedAddresses = ["http://127.0.0.1:*", "https://127.0.0.1:*", "unix://*"],
                 configureMonitor: monitor,
                 configureIdentity: identity =>
                 {

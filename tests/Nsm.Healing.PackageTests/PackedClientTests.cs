@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.IO;
 using Nsm.Healing.Grains;
 using Nsm.Healing.Hosting;
+using Nsm.Healing.Identity;
 using Nsm.Simulator;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Topology;
 using Microsoft.Extensions.Hosting;
 using Nsm.Healing.LocalProcesses;
@@ -36,7 +38,14 @@ public sealed class PackedClientTests(ITestOutputHelper output) : IAsyncLifetime
                 .UseLocalhostClustering(siloPort: _ports[0], gatewayPort: _ports[1], serviceId: ServiceId, clusterId: ClusterId)
                 .AddMemoryGrainStorage(HealingStorage.Name)
                 .UseInMemoryReminderService()
-                .AddNsmHealing())
+                .AddNsmHealing(
+                    configureNsmgr: nsmgr => nsmgr.AllowedAddresses = ["https://127.0.0.1:*"],
+                    // Security on, as in production: the simulator's development SPIFFE Workload API gives the silo its SVID.
+                    configureIdentity: identity =>
+                    {
+                        identity.Source = IdentitySource.WorkloadApi;
+                        identity.WorkloadApiSocket = DevelopmentTrust.WorkloadApiSocket;
+                    }))
             .Build();
         await _silo.StartAsync();
     }

@@ -28,7 +28,7 @@ public sealed class CliClusterFixture : IAsyncLifetime, IClusterConnector
         builder.ConfigureSilo((_, silo) => silo
             .AddMemoryGrainStorage(HealingStorage.Name)
             .UseInMemoryReminderService()
-            .AddNsmHealing(configureNsmgr: nsmgr => nsmgr.AllowedAddresses = ["http://127.0.0.1:*"], configureMonitor: monitor =>
+            .AddNsmHealing(configureNsmgr: nsmgr => nsmgr.AllowedAddresses = ["http://127.0.0.1:*", "https://127.0.0.1:*"], configureMonitor: monitor =>
             {
                 monitor.SweepInterval = TimeSpan.FromSeconds(1);
                 monitor.ReconnectMaxDelay = TimeSpan.FromMilliseconds(500);
