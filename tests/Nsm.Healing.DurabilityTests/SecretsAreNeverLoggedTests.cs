@@ -1,3 +1,4 @@
+using Nsm.Api;
 using System.Net.Http;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,9 +63,15 @@ public sealed class SecretsAreNeverLoggedTests(ITestOutputHelper output) : IAsyn
             var ids = Connections.NewIds("secrets", 2);
             var grains = client.Services.GetRequiredService<IClusterClient>();
             await Connections.RegisterAsync(grains, simulator.NsmgrAddress("nsmgr-1"), ids);
+            // What the silo serves carries no token; the NSMgr holds the one the silo signed, in the caller's path segment.
+            using var nsc = SecureNscChannel.Create(simulator.NsmgrAddress("nsmgr-1"));
+            using var stream = new MonitorConnection.MonitorConnectionClient(nsc.CallInvoker).MonitorConnections(new MonitorScopeSelector());
+            Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+            var atNsmgr = stream.ResponseStream.Current.Connections.Values;
             foreach (var id in ids)
             {
-                tokens.Add((await grains.GetGrain<IConnectionGrain>(id).GetState()).Connection!.Path.PathSegments[0].Token);
+                tokens.Add(atNsmgr.Single(connection => connection.Path.PathSegments[0].Id == id).Path.PathSegments[0].Token);
+                Assert.Equal("", (await grains.GetGrain<IConnectionGrain>(id).GetState()).Connection!.Path.PathSegments[0].Token);
             }
         }
 

@@ -32,7 +32,7 @@ public sealed class IdentityTests
 
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
         Assert.Equal(ConnectionPhase.Up, snapshot.Phase);
-        var token = NsmTokens.Read(snapshot.Connection!.Path.PathSegments[0].Token)!;
+        var token = NsmTokens.Read((await AtNsmgr(nsmgr, id)).Path.PathSegments[0].Token)!;
         Assert.Equal(DevelopmentTrust.WorkloadApi.Workload.ToString(), token.Subject);
         Assert.Equal([scenario.Simulator.IdentityOf("nsmgr-1")!.ToString()], token.Audiences);
         Assert.InRange(token.Expires, DateTimeOffset.UtcNow.AddMinutes(9), DateTimeOffset.UtcNow.AddMinutes(10));
@@ -54,7 +54,8 @@ public sealed class IdentityTests
         var snapshot = await cluster.Connection(id).Request(scenario.RequestFor(id) with { NsmgrAddress = "unix://" + socket });
 
         Assert.Equal(ConnectionPhase.Up, snapshot.Phase);
-        Assert.Equal(DevelopmentTrust.WorkloadApi.Workload.ToString(), NsmTokens.Read(snapshot.Connection!.Path.PathSegments[0].Token)!.Subject);
+        var atNsmgr = await AtNsmgr(scenario.Simulator.NsmgrAddress("nsmgr-1"), id, unixSocket: socket);
+        Assert.Equal(DevelopmentTrust.WorkloadApi.Workload.ToString(), NsmTokens.Read(atNsmgr.Path.PathSegments[0].Token)!.Subject);
     }
 
     [Fact]
@@ -170,7 +171,8 @@ public sealed class IdentityTests
 
         var snapshot = await cluster.Connection(id).Request(scenario.RequestFor(id));
 
-        var token = NsmTokens.Read(snapshot.Connection!.Path.PathSegments[0].Token)!;
+        Assert.Equal(ConnectionPhase.Up, snapshot.Phase);
+        var token = NsmTokens.Read((await AtNsmgr(scenario.Simulator.NsmgrAddress("nsmgr-1"), id)).Path.PathSegments[0].Token)!;
         Assert.InRange(token.Expires, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(90));
     }
 
@@ -187,5 +189,17 @@ public sealed class IdentityTests
         Assert.Contains("is not on the allow-list", error.Message);
         Assert.Equal(ConnectionPhase.None, (await cluster.Connection(id).GetState()).Phase);
         Assert.Empty(scenario.Simulator.Records.Requests());
+    }
+
+    /// <summary>
+    /// The connection as the NSMgr holds it, read from its monitor snapshot: what the silo serves carries no tokens, so the
+    /// token it sent is checked where the NSMgr wrote it (the caller's path segment).
+    /// </summary>
+    private static async Task<Connection> AtNsmgr(string nsmgr, string id, string? unixSocket = null)
+    {
+        using var nsc = SecureNscChannel.Create(nsmgr, unixSocket: unixSocket);
+        using var stream = new MonitorConnection.MonitorConnectionClient(nsc.CallInvoker).MonitorConnections(new MonitorScopeSelector());
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+        return stream.ResponseStream.Current.Connections.Values.Single(connection => connection.Path.PathSegments[0].Id == id);
     }
 }

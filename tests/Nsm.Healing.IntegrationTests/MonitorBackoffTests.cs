@@ -6,6 +6,7 @@ using Nsm.Healing.IntegrationTests.Support;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 using Nsm.Simulator;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Topology;
 
 namespace Nsm.Healing.IntegrationTests;
@@ -20,7 +21,7 @@ public sealed class MonitorBackoffTests
     [Fact]
     public async Task A_stream_that_delivered_its_snapshot_resets_the_reconnect_backoff()
     {
-        await using var simulator = await NsmSimulator.StartAsync(SimulatorTopology.Default(nodes: 1));
+        await using var simulator = await NsmSimulator.StartAsync(SimulatorTopology.Default(nodes: 1), security: SimulatorSecurity.Plaintext);
         var events = new ConcurrentQueue<string>();
         var owner = new RecordingOwner(events);
         var options = new MonitorOptions

@@ -4,6 +4,7 @@ using Nsm.Healing.IntegrationTests.Support;
 using Nsm.Healing.Nsmgr;
 using Nsm.Simulator;
 using Nsm.Simulator.Keepalive;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Topology;
 
 namespace Nsm.Healing.IntegrationTests;
@@ -24,7 +25,7 @@ public sealed class NsmgrKeepaliveTests
     [Fact]
     public async Task A_quiet_monitor_stream_survives_an_nsmgr_enforcing_grpc_go_keepalive_defaults()
     {
-        await using var simulator = await NsmSimulator.StartAsync(SimulatorTopology.Default(nodes: 1), keepalive: KeepalivePolicy.Default);
+        await using var simulator = await NsmSimulator.StartAsync(SimulatorTopology.Default(nodes: 1), security: SimulatorSecurity.Plaintext, keepalive: KeepalivePolicy.Default);
         var address = simulator.NsmgrAddress("nsmgr-1");
         var options = Options.Create(new NsmgrClientOptions { AllowedAddresses = HealingCluster.LoopbackNsmgrs });
         using var pool = new NsmgrChannelPool(options, new NsmgrAddressAllowList(options), TimeProvider.System);

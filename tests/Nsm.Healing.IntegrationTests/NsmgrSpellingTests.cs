@@ -17,7 +17,9 @@ public sealed class NsmgrSpellingTests(ClusterFixture fixture)
         await using var scenario = await NscScenario.StartAsync(fixture.Cluster, SimulatorTopology.Default(nodes: 1));
         var canonical = scenario.Simulator.NsmgrAddress("nsmgr-1");
         var port = new Uri(canonical).Port;
-        string[] spellings = [canonical, $"{canonical}/", $"tcp://127.0.0.1:{port}", $"HTTP://127.0.0.1:{port}/", $"tcp://127.0.0.1:{port}/"];
+        var scheme = new Uri(canonical).Scheme;
+        // The simulator serves mTLS (https://); tcp:// is the h2c spelling, covered by NsmgrAddressTests.
+        string[] spellings = [canonical, $"{canonical}/", $"{scheme.ToUpperInvariant()}://127.0.0.1:{port}/"];
         var ids = new List<string>();
 
         foreach (var spelling in spellings)

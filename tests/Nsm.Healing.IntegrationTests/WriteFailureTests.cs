@@ -4,6 +4,7 @@ using Nsm.Api;
 using Nsm.Healing.Connections;
 using Nsm.Healing.IntegrationTests.Support;
 using Nsm.Simulator.Recording;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Topology;
 
 namespace Nsm.Healing.IntegrationTests;
@@ -41,8 +42,9 @@ public sealed class WriteFailureTests(FaultClusterFixture fixture)
         var id = NscScenario.NewId("adopt-unstored");
         var request = NscScenario.NewRequest(id);
         request.Connection.Path = new Nsm.Api.Path { PathSegments = { new PathSegment { Name = "nsc-own", Id = id } } };
-        using var channel = GrpcChannel.ForAddress(scenario.Simulator.NsmgrAddress("nsmgr-1"));
-        var established = await new NetworkService.NetworkServiceClient(channel).RequestAsync(request);
+        // The NSC made this connection itself, with its own SVID and token, before handing it over.
+        using var channel = SecureNscChannel.Create(scenario.Simulator.NsmgrAddress("nsmgr-1"));
+        var established = await new NetworkService.NetworkServiceClient(channel.CallInvoker).RequestAsync(request);
         var grain = fixture.Cluster.Connection(id);
         FaultyGrainStorage.FailWrites(id);
 

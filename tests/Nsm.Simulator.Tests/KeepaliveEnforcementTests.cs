@@ -5,6 +5,7 @@ using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Nsm.Api;
+using Nsm.Simulator.Identity;
 using Nsm.Simulator.Keepalive;
 using Nsm.Simulator.Tests.Support;
 
@@ -18,7 +19,7 @@ public sealed class KeepaliveEnforcementTests
     [Fact]
     public async Task A_client_pinging_without_pause_gets_goaway_enhance_your_calm_too_many_pings_and_a_closed_connection()
     {
-        await using var sim = await NsmSimulator.StartAsync(Sim.OneNodeTwoNses());
+        await using var sim = await NsmSimulator.StartAsync(Sim.OneNodeTwoNses(), security: SimulatorSecurity.Plaintext);
         var nsmgr = new Uri(sim.NsmgrAddress("nsmgr-1"));
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, nsmgr.Port);

@@ -99,8 +99,8 @@ public sealed class ConnectionGrain(
     async Task<ConnectionSnapshot> IConnectionGrain.Adopt(AdoptRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request = request with { NsmgrAddress = NsmgrAddress.Canonicalize(request.NsmgrAddress) };
         allowedNsmgrs.Require(request.NsmgrAddress);
+        request = request with { NsmgrAddress = NsmgrAddress.Canonicalize(request.NsmgrAddress) };
         (request.Policy ?? throw new ArgumentException("policy: must not be null", nameof(request))).Validate();
         var connection = request.Connection ?? throw new ArgumentException("connection: must not be null", nameof(request));
         InitialRequestValidator.RequireConnectionId(Id, connection.Id);
