@@ -28,6 +28,7 @@ public sealed class IdentityTests
         var refused = await Assert.ThrowsAsync<RpcException>(() =>
             new NetworkService.NetworkServiceClient(plain.CallInvoker).RequestAsync(NscScenario.NewRequest(plainId)).ResponseAsync);
         var id = NscScenario.NewId("ours");
+        var requestedAt = DateTimeOffset.UtcNow;
         var snapshot = await cluster.Connection(id).Request(scenario.RequestFor(id));
 
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
@@ -35,7 +36,10 @@ public sealed class IdentityTests
         var token = NsmTokens.Read((await AtNsmgr(nsmgr, id)).Path.PathSegments[0].Token)!;
         Assert.Equal(DevelopmentTrust.WorkloadApi.Workload.ToString(), token.Subject);
         Assert.Equal([scenario.Simulator.IdentityOf("nsmgr-1")!.ToString()], token.Audiences);
-        Assert.InRange(token.Expires, DateTimeOffset.UtcNow.AddMinutes(9), DateTimeOffset.UtcNow.AddMinutes(10));
+        // exp is the earliest of 10 min after signing and the signing SVID's NotAfter: development SVIDs live 10 min and
+        // rotate every 5, so the one that signed had at least 5 min left, and no later SVID ends sooner.
+        Assert.InRange(token.Expires, requestedAt.AddMinutes(4), DateTimeOffset.UtcNow.AddMinutes(10));
+        Assert.True(token.Expires <= DevelopmentTrust.WorkloadApi.Current.NotAfter, $"token expires {token.Expires:o}, after the SVID");
         Assert.Equal(StatusCode.OK, Assert.Single(scenario.Simulator.Records.Requests(id)).Outcome);
         await Eventually.True(() => scenario.Simulator.Records.OpenMonitorStreams("nsmgr-1") == 1, "the monitor stream over mTLS");
     }
