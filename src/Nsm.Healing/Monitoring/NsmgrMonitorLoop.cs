@@ -129,7 +129,9 @@ internal sealed class NsmgrMonitorLoop(
             MonitorLog.Resync(logger, nsmgrAddress, "periodic resync");
             return new StreamOutcome.Resync();
         }
-        catch (Exception e) when (IsCancellation(e) && !_stop.IsCancellationRequested && initialState.IsCancellationRequested)
+        // Whatever shape the cancel takes (over mTLS a handshake cut short surfaces as an SSL or I/O error), our timeout
+        // fired before the snapshot came: that is the reason.
+        catch (Exception) when (!_stop.IsCancellationRequested && initialState.IsCancellationRequested)
         {
             return new StreamOutcome.Broken($"no INITIAL_STATE_TRANSFER within {options.InitialStateTimeout.TotalSeconds:0.###} s ({MonitorOptions.Section}:{nameof(MonitorOptions.InitialStateTimeout)})");
         }
