@@ -1,0 +1,110 @@
+using Nsm.Api;
+using Nsm.Healing.Decisions;
+using Nsm.Healing.Requests;
+using static Nsm.Healing.Connections.ConnectionEffect;
+using static Nsm.Healing.Connections.ConnectionInput;
+
+namespace Nsm.Healing.Connections;
+
+// The NSC's own inputs: Request, Adopt and Close.
+public sealed partial class ConnectionMachine
+{
+    private void OnRequest(RequestAsked request, EffectBatch effects)
+    {
+        if (IsOpen(State.Phase))
+        {
+            AlreadyRegistered(request.NsmgrAddress, request.Prepared.Connection.NetworkService, effects);
+            return;
+        }
+
+        _awaiting = new Awaiting.InitialRequest(State.Phase, request);
+        State.Phase = ConnectionPhase.Requesting;
+        effects.Add(new Publish());
+        effects.Add(new SendRequest(RequestPurpose.Initial, request.NsmgrAddress, request.Prepared, request.Policy.RequestTimeout));
+    }
+
+    private void OnAdopt(AdoptAsked adopt, EffectBatch effects)
+    {
+        if (IsOpen(State.Phase))
+        {
+            AlreadyRegistered(adopt.NsmgrAddress, adopt.Request.Connection.NetworkService, effects);
+            return;
+        }
+
+        State = new ConnectionState
+        {
+            Phase = ConnectionPhase.Up,
+            NsmgrAddress = adopt.NsmgrAddress,
+            Policy = adopt.Policy,
+            LastGoodRequest = adopt.Request,
+            History = State.History,
+        };
+        BecomeUp(Write.Adopt, effects);
+        effects.Add(new Answer());
+    }
+
+    /// <summary>A repeated Request from the same NSC (e.g. after it restarted) gets the connection it already has.</summary>
+    private void AlreadyRegistered(string nsmgrAddress, string networkService, EffectBatch effects)
+    {
+        if (State.NsmgrAddress == nsmgrAddress && State.Connection?.NetworkService == networkService)
+        {
+            effects.Add(new Answer());
+            return;
+        }
+
+        effects.Add(new Fail(new InvalidOperationException(
+            $"connection '{_id}' is already registered ({State.Phase}) for network service '{State.Connection?.NetworkService}' " +
+            $"at NSMgr {State.NsmgrAddress}; close it before requesting it again elsewhere")));
+    }
+
+    /// <summary>Close wins: it cancels any heal (its shell already stopped the call in flight); no heal runs after it.</summary>
+    private void OnClose(string reason, EffectBatch effects)
+    {
+        if (State.Phase is ConnectionPhase.None or ConnectionPhase.Closed)
+        {
+            effects.Add(new EndWatches());
+            effects.Add(new Answer());
+            return;
+        }
+
+        if (State.NsmgrAddress is { } address)
+        {
+            Attempt.Abandon(address, PermitReturn.CancelledByClose, effects);
+        }
+
+        State.Phase = ConnectionPhase.Closing;
+        State.Reason = reason;
+        effects.Add(new StopWakeup());
+        effects.Add(new DropBackstop());
+        if (State.CurrentHeal is { } heal)
+        {
+            var cancelled = heal with { Outcome = HealOutcome.Cancelled, EndedAt = Now, Detail = "closed while healing" };
+            AppendHistory(cancelled);
+            effects.Add(new Observe(new ConnectionNote.HealEnded(cancelled)));
+        }
+
+        effects.Add(new Publish());
+        if (State.Connection is { } connection && State.NsmgrAddress is { } nsmgr)
+        {
+            _awaiting = new Awaiting.FinalClose(nsmgr);
+            effects.Add(new SendClose(ClosePurpose.Final, nsmgr, HealRequests.ForClose(connection), State.Policy.RequestTimeout));
+            return;
+        }
+
+        BecomeClosed(effects);
+    }
+
+    private void BecomeClosed(EffectBatch effects)
+    {
+        State.Phase = ConnectionPhase.Closed;
+        ClearHealProgress();
+        State.RefreshDueAt = null;
+        State.TriggerWhilePaused = null;
+        Persist(Write.Close, effects);
+        effects.Add(new Observe(new ConnectionNote.ConnectionClosed()));
+        effects.Add(new Publish());
+        // Watchers read the end of their stream; idle collection reclaims the activation.
+        effects.Add(new EndWatches());
+        effects.Add(new Answer());
+    }
+}
