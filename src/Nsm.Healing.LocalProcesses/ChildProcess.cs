@@ -12,6 +12,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     private static readonly ConcurrentDictionary<ChildProcess, bool> Running = new();
 
     private readonly Process _process;
+    private int _disposed;
 
     static ChildProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
@@ -78,6 +79,12 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent, as IAsyncDisposable should be: a disposed Process cannot even be waited on.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await KillAsync();
         Running.TryRemove(this, out _);
         _process.Dispose();

@@ -89,6 +89,8 @@ public sealed class ChaosExecutor
     private async Task RestartRedisAsync(TimeSpan downtime)
     {
         await Task.WhenAll(_siloStarts.Values);
+        // A loaded machine can stretch a restart past the schedule's spacing: two at once would kill the same process twice.
+        await _redisRestart;
         _redisRestart = RestartRedisInBackground(downtime);
     }
 

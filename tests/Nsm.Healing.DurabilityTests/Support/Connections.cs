@@ -45,7 +45,7 @@ public static class Connections
             await concurrency.WaitAsync();
             try
             {
-                return await client.GetGrain<IConnectionGrain>(id).Request(RequestFor(id, nsmgrAddress));
+                return await RequestWithRetriesAsync(client.GetGrain<IConnectionGrain>(id), RequestFor(id, nsmgrAddress));
             }
             finally
             {
@@ -54,6 +54,22 @@ public static class Connections
         }));
         Assert.All(snapshots, snapshot => Assert.Equal(ConnectionPhase.Up, snapshot.Phase));
         return snapshots.ToDictionary(snapshot => snapshot.ConnectionId);
+    }
+
+    // As an NSC retries its first Request: on a loaded machine a cold silo's first mTLS handshake can outlast the fast
+    // policy's 3 s request timeout. A failed first Request leaves nothing behind, so asking again is safe.
+    private static async Task<ConnectionSnapshot> RequestWithRetriesAsync(IConnectionGrain grain, ConnectionRequest request)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await grain.Request(request);
+            }
+            catch (NsmRequestFailedException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     /// <summary>Asks every grain for its state (which activates it wherever Orleans places it) until all are Up.</summary>
