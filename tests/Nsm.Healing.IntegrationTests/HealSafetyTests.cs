@@ -46,7 +46,7 @@ public sealed class HealSafetyTests(ClusterFixture fixture)
         var requestsBefore = scenario.Simulator.Records.Requests(id).Count;
 
         // A duplicate activation (Orleans may briefly run two while its directory moves) wrote the state meanwhile.
-        ProcessWideGrainStorage.WriteAsAnotherActivation("connection", id);
+        GrainStateStore.ProcessWide.WriteAsAnotherActivation("connection", id);
         scenario.Simulator.Faults.BreakDataPlane(id);
         await grain.ReportDataPlane(DataPlaneVerdict.Down, before);
 

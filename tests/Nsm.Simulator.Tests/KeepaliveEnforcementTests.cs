@@ -63,7 +63,7 @@ public sealed class KeepaliveEnforcementTests
         using var monitor = await nsc.MonitorFromNowAsync();
 
         // A ping a second on a silent stream: had they been strikes, the third would have closed the connection.
-        await Eventually.HoldsAsync(() => sim.Keepalive.Pings >= 6, "the NSMgr has seen six pings on the quiet stream");
+        await Eventually.True(() => sim.Keepalive.Pings >= 6, "the NSMgr has seen six pings on the quiet stream");
         await nsc.RequestAsync("c-quiet");
 
         var (_, update) = await monitor.NextSingleAsync(ConnectionEventType.Update);

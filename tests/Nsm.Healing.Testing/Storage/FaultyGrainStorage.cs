@@ -1,23 +1,27 @@
 using System.Collections.Concurrent;
+using System.IO;
 using Orleans.Serialization;
 using Orleans.Storage;
 
-namespace Nsm.Healing.IntegrationTests.Support;
+namespace Nsm.Healing.Testing;
 
 /// <summary>
-/// Grain storage that fails or holds the writes of one grain on demand, so a test can see what a connection does when
-/// storage refuses a write or is slow to take it. Otherwise a plain store with the same optimistic concurrency as real
-/// storage. Controls are keyed by the grain's key; each test uses its own.
+/// One silo's grain storage whose writes a test can fail (storage unreachable) or hold (storage slow) on demand, to see
+/// what a grain does when storage refuses a write or is slow to take it. Otherwise a plain <see cref="GrainStateStore"/>.
+/// Faults are per instance, so a test touches no other test's cluster; within a cluster each test uses its own grain keys.
+/// The store is the silo's own (state goes with the silo) or <see cref="GrainStateStore.ProcessWide"/>.
 /// </summary>
-public sealed class FaultyGrainStorage(Serializer serializer) : IGrainStorage
+public sealed class FaultyGrainStorage(Serializer serializer, GrainStateStore store) : IGrainStorage
 {
-    private static readonly ConcurrentDictionary<string, (byte[] Bytes, long Version)> Store = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, Faults> Controls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Faults> _faults = new(StringComparer.Ordinal);
+    private volatile Func<string, GrainId, bool>? _failWhen;
+
+    public GrainStateStore Store => store;
 
     /// <summary>Lets <paramref name="skip"/> writes of grain <paramref name="grainKey"/> through, then fails the next <paramref name="count"/>.</summary>
-    public static void FailWrites(string grainKey, int skip = 0, int count = 1)
+    public void FailWrites(string grainKey, int skip = 0, int count = 1)
     {
-        var faults = Controls.GetOrAdd(grainKey, _ => new Faults());
+        var faults = _faults.GetOrAdd(grainKey, _ => new Faults());
         lock (faults)
         {
             faults.Skip = skip;
@@ -25,27 +29,26 @@ public sealed class FaultyGrainStorage(Serializer serializer) : IGrainStorage
         }
     }
 
+    /// <summary>Writes of states for which <paramref name="when"/> holds fail from now on; null lets them through again.</summary>
+    public void FailWrites(Func<string, GrainId, bool>? when) => _failWhen = when;
+
     /// <summary>Holds the next write of grain <paramref name="grainKey"/> until the hold is released.</summary>
-    public static WriteHold HoldNextWrite(string grainKey)
+    public WriteHold HoldNextWrite(string grainKey)
     {
         var hold = new WriteHold();
-        Controls.GetOrAdd(grainKey, _ => new Faults()).Hold = hold;
+        _faults.GetOrAdd(grainKey, _ => new Faults()).Hold = hold;
         return hold;
     }
 
     /// <summary>What is stored for grain <paramref name="grainKey"/>, read back as <typeparamref name="T"/>; default if nothing.</summary>
-    public T? Stored<T>(string grainKey)
-    {
-        var entry = Store.FirstOrDefault(e => e.Key.EndsWith("/" + grainKey, StringComparison.Ordinal));
-        return entry.Value.Bytes is null ? default : serializer.Deserialize<T>(entry.Value.Bytes);
-    }
+    public T? Stored<T>(string grainKey) => store.Find(grainKey) is { } bytes ? serializer.Deserialize<T>(bytes) : default;
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (Store.TryGetValue(Key(stateName, grainId), out var stored))
+        if (store.TryRead(stateName, grainId, out var bytes, out var version))
         {
-            grainState.State = serializer.Deserialize<T>(stored.Bytes);
-            grainState.ETag = stored.Version.ToString();
+            grainState.State = serializer.Deserialize<T>(bytes);
+            grainState.ETag = version;
             grainState.RecordExists = true;
         }
 
@@ -54,7 +57,12 @@ public sealed class FaultyGrainStorage(Serializer serializer) : IGrainStorage
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (Controls.TryGetValue(grainId.Key.ToString()!, out var faults))
+        if (_failWhen?.Invoke(stateName, grainId) == true)
+        {
+            throw new IOException($"storage unreachable (injected by the test): writing {stateName} of {grainId}");
+        }
+
+        if (_faults.TryGetValue(grainId.Key.ToString()!, out var faults))
         {
             if (Interlocked.Exchange(ref faults.Hold, null) is { } hold)
             {
@@ -70,53 +78,27 @@ public sealed class FaultyGrainStorage(Serializer serializer) : IGrainStorage
                 else if (faults.Failing > 0)
                 {
                     faults.Failing--;
-                    throw new System.IO.IOException("storage unreachable (injected by the test)");
+                    throw new IOException($"storage unreachable (injected by the test): writing {stateName} of {grainId}");
                 }
             }
         }
 
-        var key = Key(stateName, grainId);
-        var bytes = serializer.SerializeToArray(grainState.State);
-        var written = Store.AddOrUpdate(key,
-            _ => grainState.ETag is null ? (bytes, 1) : throw Conflict(key),
-            (_, current) => current.Version.ToString() == grainState.ETag ? (bytes, current.Version + 1) : throw Conflict(key));
-        grainState.ETag = written.Version.ToString();
+        grainState.ETag = store.Write(stateName, grainId, serializer.SerializeToArray(grainState.State), grainState.ETag);
         grainState.RecordExists = true;
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        Store.TryRemove(Key(stateName, grainId), out _);
+        store.Clear(stateName, grainId);
         grainState.ETag = null;
         grainState.RecordExists = false;
         return Task.CompletedTask;
     }
-
-    private static string Key(string stateName, GrainId grainId) => $"{stateName}/{grainId}";
-
-    private static InconsistentStateException Conflict(string key) => new($"ETag mismatch writing {key}");
 
     private sealed class Faults
     {
         public int Skip;
         public int Failing;
         public WriteHold? Hold;
-    }
-}
-
-/// <summary>A write held back: <see cref="Reached"/> completes once it waits, <see cref="Release"/> lets it go.</summary>
-public sealed class WriteHold
-{
-    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public Task Reached => _reached.Task;
-
-    public void Release() => _released.TrySetResult();
-
-    internal Task Wait()
-    {
-        _reached.TrySetResult();
-        return _released.Task;
     }
 }
