@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace Nsm.Healing.DurabilityTests;
 
 /// <summary>Every silo dies at once: connection state and pending heals come back from Redis alone.</summary>
+[Trait("Category", "Slow")]
 public sealed class ClusterRestartTests(ITestOutputHelper output)
 {
     [Fact]

@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace Nsm.Healing.DurabilityTests;
 
 /// <summary>Invariant 6 with real processes: a silo killed with SIGKILL mid-heal loses no connection and no heal.</summary>
+[Trait("Category", "Slow")]
 public sealed class SiloCrashTests(ITestOutputHelper output)
 {
     [Fact]

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Nsm.Healing.DurabilityTests;
 
 /// <summary>How the real host starts, refuses to start, and stops, as an operator sees it from outside the process.</summary>
+[Trait("Category", "Slow")]
 public sealed class SiloStartupTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(20);

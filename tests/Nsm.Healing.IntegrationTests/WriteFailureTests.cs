@@ -62,6 +62,7 @@ public sealed class WriteFailureTests(FaultClusterFixture fixture)
         Assert.Empty(scenario.Simulator.Records.Closes(id));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task A_reselected_connection_that_cannot_be_stored_is_closed_and_healed_again()
     {

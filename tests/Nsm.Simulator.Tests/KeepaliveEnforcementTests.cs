@@ -40,6 +40,7 @@ public sealed class KeepaliveEnforcementTests
         Assert.Equal(1, sim.Keepalive.GoAways);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task A_grpc_client_pinging_every_second_loses_its_quiet_monitor_stream()
     {
@@ -54,6 +55,7 @@ public sealed class KeepaliveEnforcementTests
         Assert.Equal(1, sim.Keepalive.GoAways);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task A_quiet_monitor_stream_outlives_several_strike_periods_when_pings_respect_min_time()
     {

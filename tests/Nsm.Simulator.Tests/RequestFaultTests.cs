@@ -27,6 +27,7 @@ public sealed class RequestFaultTests
         await nsc.RequestAsync("c-2");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Failure_probability_is_reproducible_with_a_seed_and_roughly_that_often()
     {
