@@ -49,27 +49,37 @@ public sealed record HealPolicy
     /// <summary>A retry further out than this is no retry; it also keeps grain timers within their range.</summary>
     public static readonly TimeSpan LongestRetryDelay = TimeSpan.FromHours(1);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first field that breaks its rule.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming every field that breaks its rule.</summary>
     public HealPolicy Validate()
     {
-        var problem = FindProblem();
-        return problem is null ? this : throw new ArgumentException($"Invalid heal policy: {problem}", nameof(HealPolicy));
+        var problems = Problems();
+        return problems.Count == 0 ? this : throw new ArgumentException($"Invalid heal policy: {string.Join("; ", problems)}", nameof(HealPolicy));
     }
 
-    private string? FindProblem()
+    /// <summary>Every rule this policy breaks, each naming its field; empty when valid.</summary>
+    public IReadOnlyList<string> Problems()
     {
-        if (FirstRetryDelay <= TimeSpan.Zero) return $"{nameof(FirstRetryDelay)} must be positive (was {FirstRetryDelay})";
-        if (MaxRetryDelay < FirstRetryDelay) return $"{nameof(MaxRetryDelay)} ({MaxRetryDelay}) must be at least {nameof(FirstRetryDelay)} ({FirstRetryDelay})";
-        if (MaxRetryDelay > LongestRetryDelay) return $"{nameof(MaxRetryDelay)} must be at most {LongestRetryDelay} (was {MaxRetryDelay})";
-        if (!(BackoffMultiplier >= 1.0) || double.IsInfinity(BackoffMultiplier)) return $"{nameof(BackoffMultiplier)} must be a finite number >= 1 (was {BackoffMultiplier})";
-        if (MaxAttempts < 0) return $"{nameof(MaxAttempts)} must be 0 (no limit) or positive (was {MaxAttempts})";
-        if (HealDeadline < TimeSpan.Zero) return $"{nameof(HealDeadline)} must be zero (no deadline) or positive (was {HealDeadline})";
-        if (RestoreAttemptsBeforeReselect < 1) return $"{nameof(RestoreAttemptsBeforeReselect)} must be at least 1 (was {RestoreAttemptsBeforeReselect})";
-        if (RestoreTimeBeforeReselect <= TimeSpan.Zero) return $"{nameof(RestoreTimeBeforeReselect)} must be positive (was {RestoreTimeBeforeReselect})";
-        if (OnDownWithUnknownDataPlane is not (HealDecision.Restore or HealDecision.Reselect)) return $"{nameof(OnDownWithUnknownDataPlane)} must be Restore or Reselect (was {OnDownWithUnknownDataPlane})";
-        if (RequestTimeout <= TimeSpan.Zero) return $"{nameof(RequestTimeout)} must be positive (was {RequestTimeout})";
-        if (!(RefreshFraction > 0 && RefreshFraction < 1)) return $"{nameof(RefreshFraction)} must be between 0 and 1, exclusive (was {RefreshFraction})";
-        if (DataPlaneVerdictLifetime <= TimeSpan.Zero) return $"{nameof(DataPlaneVerdictLifetime)} must be positive (was {DataPlaneVerdictLifetime})";
-        return null;
+        var problems = new List<string>();
+        void Check(bool ok, string problem)
+        {
+            if (!ok)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        Check(FirstRetryDelay > TimeSpan.Zero, $"{nameof(FirstRetryDelay)} must be positive (was {FirstRetryDelay})");
+        Check(MaxRetryDelay >= FirstRetryDelay, $"{nameof(MaxRetryDelay)} ({MaxRetryDelay}) must be at least {nameof(FirstRetryDelay)} ({FirstRetryDelay})");
+        Check(MaxRetryDelay <= LongestRetryDelay, $"{nameof(MaxRetryDelay)} must be at most {LongestRetryDelay} (was {MaxRetryDelay})");
+        Check(BackoffMultiplier >= 1.0 && !double.IsInfinity(BackoffMultiplier), $"{nameof(BackoffMultiplier)} must be a finite number >= 1 (was {BackoffMultiplier})");
+        Check(MaxAttempts >= 0, $"{nameof(MaxAttempts)} must be 0 (no limit) or positive (was {MaxAttempts})");
+        Check(HealDeadline >= TimeSpan.Zero, $"{nameof(HealDeadline)} must be zero (no deadline) or positive (was {HealDeadline})");
+        Check(RestoreAttemptsBeforeReselect >= 1, $"{nameof(RestoreAttemptsBeforeReselect)} must be at least 1 (was {RestoreAttemptsBeforeReselect})");
+        Check(RestoreTimeBeforeReselect > TimeSpan.Zero, $"{nameof(RestoreTimeBeforeReselect)} must be positive (was {RestoreTimeBeforeReselect})");
+        Check(OnDownWithUnknownDataPlane is HealDecision.Restore or HealDecision.Reselect, $"{nameof(OnDownWithUnknownDataPlane)} must be Restore or Reselect (was {OnDownWithUnknownDataPlane})");
+        Check(RequestTimeout > TimeSpan.Zero, $"{nameof(RequestTimeout)} must be positive (was {RequestTimeout})");
+        Check(RefreshFraction > 0 && RefreshFraction < 1, $"{nameof(RefreshFraction)} must be between 0 and 1, exclusive (was {RefreshFraction})");
+        Check(DataPlaneVerdictLifetime > TimeSpan.Zero, $"{nameof(DataPlaneVerdictLifetime)} must be positive (was {DataPlaneVerdictLifetime})");
+        return problems;
     }
 }

@@ -19,18 +19,20 @@ public sealed class LivenessReporterOptions
     /// </summary>
     public TimeSpan ReaffirmInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first field that breaks its rule.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming every field that breaks its rule.</summary>
     public LivenessReporterOptions Validate()
     {
-        var problem = FindProblem();
-        return problem is null ? this : throw new ArgumentException($"Invalid liveness reporter options: {problem}", nameof(LivenessReporterOptions));
+        var problems = Problems();
+        return problems.Count == 0 ? this : throw new ArgumentException($"Invalid liveness reporter options: {string.Join("; ", problems)}", nameof(LivenessReporterOptions));
     }
 
-    private string? FindProblem()
+    /// <summary>Every rule these options break, each naming its field; empty when valid.</summary>
+    public IReadOnlyList<string> Problems()
     {
-        if (CheckInterval <= TimeSpan.Zero) return $"{nameof(CheckInterval)} must be positive (was {CheckInterval})";
-        if (CheckTimeout <= TimeSpan.Zero) return $"{nameof(CheckTimeout)} must be positive (was {CheckTimeout})";
-        if (ReaffirmInterval < CheckInterval) return $"{nameof(ReaffirmInterval)} ({ReaffirmInterval}) must be at least {nameof(CheckInterval)} ({CheckInterval})";
-        return null;
+        var problems = new List<string>();
+        if (CheckInterval <= TimeSpan.Zero) problems.Add($"{nameof(CheckInterval)} must be positive (was {CheckInterval})");
+        if (CheckTimeout <= TimeSpan.Zero) problems.Add($"{nameof(CheckTimeout)} must be positive (was {CheckTimeout})");
+        if (ReaffirmInterval < CheckInterval) problems.Add($"{nameof(ReaffirmInterval)} ({ReaffirmInterval}) must be at least {nameof(CheckInterval)} ({CheckInterval})");
+        return problems;
     }
 }

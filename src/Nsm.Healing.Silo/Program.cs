@@ -100,8 +100,9 @@ catch (RedisUnreachableException e)
     SiloLog.RedisUnreachable(app.Logger, e.Message);
     return 1;
 }
-catch (OptionsValidationException e)
+catch (Exception e) when (OptionsFailures.Of(e) is { Count: > 0 } failures)
 {
-    SiloLog.InvalidOptions(app.Logger, string.Join("; ", e.Failures));
+    // Several options classes failing at once arrive as an AggregateException: still one message, never a stack trace.
+    SiloLog.InvalidOptions(app.Logger, string.Join("; ", failures));
     return 2;
 }

@@ -61,10 +61,10 @@ public sealed class BenchCluster : IAsyncDisposable
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (id, _) =>
             await Connection(id).AsReference<IGrainManagementExtension>().DeactivateOnIdle());
         var management = Client.GetGrain<IManagementGrain>(0);
-        await Wait.Until(async () => (await management.GetSimpleGrainStatistics())
+        await Eventually.True(async () => (await management.GetSimpleGrainStatistics())
                 .Where(s => s.GrainType.Contains(nameof(ConnectionGrain), StringComparison.Ordinal))
                 .Sum(s => s.ActivationCount) <= ids.Count / 1000,
-            "the connection grains to deactivate", TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(200));
+            "the connection grains to deactivate", TimeSpan.FromMinutes(2), poll: TimeSpan.FromMilliseconds(200));
     }
 
     public INsmgrMonitorGrain Monitor(string nsmgrAddress) => Client.GetGrain<INsmgrMonitorGrain>(nsmgrAddress);

@@ -53,7 +53,7 @@ public static class CostsBenchmark
         }
 
         // Duplicates of an answered version change nothing, whenever they arrive.
-        await Wait.Until(async () => (await monitor.GetStatus()).WakeBroadcasts > wakesBefore, "the wake", TimeSpan.FromSeconds(30));
+        await Eventually.True(async () => (await monitor.GetStatus()).WakeBroadcasts > wakesBefore, "the wake", TimeSpan.FromSeconds(30));
         var wakes = (await monitor.GetStatus()).WakeBroadcasts - wakesBefore;
         results.Add(new CostResult("wake messages per silo death", registered, silos, wakes * (double)registered, silos * (double)registered, "messages"));
 

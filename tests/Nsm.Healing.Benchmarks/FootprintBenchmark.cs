@@ -38,7 +38,7 @@ public static class FootprintBenchmark
         var ids = Enumerable.Range(0, connections).Select(i => $"footprint-{i}").ToArray();
         // One connection first, so the monitor stream, channel and grain types are warm and not charged to the N.
         await Register(cluster, address, "footprint-warm-up", "");
-        await Wait.Until(async () => (await cluster.Monitor(address).GetStatus()).StreamConnected, "the monitor stream", TimeSpan.FromSeconds(30));
+        await Eventually.True(async () => (await cluster.Monitor(address).GetStatus()).StreamConnected, "the monitor stream", TimeSpan.FromSeconds(30));
 
         var before = ManagedHeap.Measure();
         var register = Stopwatch.StartNew();

@@ -53,7 +53,7 @@ public static class HealStormBenchmark
         var register = Stopwatch.StartNew();
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = RegisterParallelism }, async (id, _) =>
             await cluster.Connection(id).Request(new ConnectionRequest { NsmgrAddress = address, Request = NsmWire.NewRequest(id), ClientName = "nsc-bench" }));
-        await Wait.Until(async () => (await cluster.Monitor(address).GetStatus()) is { StreamConnected: true } status && status.RegisteredConnections == connections,
+        await Eventually.True(async () => (await cluster.Monitor(address).GetStatus()) is { StreamConnected: true } status && status.RegisteredConnections == connections,
             "the monitor to hold every connection", TimeSpan.FromMinutes(2));
         register.Stop();
         var perConnection = (ManagedHeap.Measure() - heapBefore) / (double)connections;
@@ -123,13 +123,13 @@ public static class HealStormBenchmark
         var backAt = restartedAt + back;
         var streamReopened = Task.Run(async () =>
         {
-            await Wait.Until(() => sim.Records.MonitorStreamsOpened(Nsmgr) > streamsOpenedBefore, "a monitor stream to reopen", StormTimeout, TimeSpan.FromMilliseconds(2));
+            await Eventually.True(() => sim.Records.MonitorStreamsOpened(Nsmgr) > streamsOpenedBefore, "a monitor stream to reopen", StormTimeout, poll: TimeSpan.FromMilliseconds(2));
             return clock.Elapsed - back;
         });
-        await Wait.Until(() => sim.ConnectionsKnownBy(Nsmgr).Count == connections, $"the NSMgr to know all {connections} again", StormTimeout, TimeSpan.FromMilliseconds(10));
+        await Eventually.True(() => sim.ConnectionsKnownBy(Nsmgr).Count == connections, $"the NSMgr to know all {connections} again", StormTimeout, poll: TimeSpan.FromMilliseconds(10));
         var allKnown = clock.Elapsed;
         var healed = 0;
-        await Wait.Until(async () => (healed = await countHealed()) == connections, $"all {connections} connections to report a heal", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+        await Eventually.True(async () => (healed = await countHealed()) == connections, $"all {connections} connections to report a heal", TimeSpan.FromSeconds(60), poll: TimeSpan.FromMilliseconds(200));
         var storm = sim.Records.Requests().Skip(requestsBefore).ToList();
         var firstHeal = storm.FirstOrDefault(r => r.Outcome == Grpc.Core.StatusCode.OK)?.Timestamp - backAt;
         return new StormResult(variant, connections, Downtime.TotalMilliseconds, registered.TotalSeconds,

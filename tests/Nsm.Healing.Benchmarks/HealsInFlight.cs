@@ -5,16 +5,11 @@ using Nsm.Simulator.Recording;
 namespace Nsm.Healing.Benchmarks;
 
 /// <summary>
-/// Starting and judging heals kept in progress by <see cref="Nsm.Healing.TestSupport.HeldNsmgr"/>, from the NSMgr's
+/// Starting and judging heals kept in progress by <see cref="HeldNsmgr"/>, from the NSMgr's
 /// records: no grain is asked, so no call of ours is what wakes an orphaned heal.
 /// </summary>
 public static class HealsInFlight
 {
-    /// <summary>Until every connection has had a Request fail: all heals are running and retrying.</summary>
-    public static Task WaitUntilRetryingAsync(NsmSimulator simulator, IReadOnlyList<string> ids) => Wait.Until(
-        () => ids.All(id => simulator.Records.Requests(id).Any(r => r.Outcome != StatusCode.OK)),
-        "every heal to have had an attempt fail", TimeSpan.FromSeconds(30));
-
     /// <summary>
     /// For each of <paramref name="ids"/> the NSMgr accepted a reselect of at or after <paramref name="since"/>, when it
     /// first did. One snapshot of the records per call, so polling it holds the simulator's lock once, not once per id.

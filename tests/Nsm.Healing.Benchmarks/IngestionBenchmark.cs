@@ -33,7 +33,7 @@ public static class IngestionBenchmark
         var ids = Enumerable.Range(0, Connections).Select(i => $"ingest-{i}").ToArray();
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = HealStormBenchmark.RegisterParallelism }, async (id, _) =>
             await cluster.Connection(id).Request(new ConnectionRequest { NsmgrAddress = address, Request = NsmWire.NewRequest(id), ClientName = "nsc-bench" }));
-        await Wait.Until(async () => (await cluster.Monitor(address).GetStatus()) is { StreamConnected: true } status && status.RegisteredConnections == Connections,
+        await Eventually.True(async () => (await cluster.Monitor(address).GetStatus()) is { StreamConnected: true } status && status.RegisteredConnections == Connections,
             "the monitor to hold every connection", TimeSpan.FromMinutes(1));
         using var floorChannel = NsmWire.Channel(floorSim.NsmgrAddress(Nsmgr));
         await using var floor = await StreamCounter.StartAsync(floorChannel.CallInvoker);
@@ -78,7 +78,7 @@ public static class IngestionBenchmark
         var target = floor.Read + count + 1;
         var clock = Stopwatch.StartNew();
         Inject(sim, count, make, Update("floor-marker", State.Down, ""));
-        await Wait.Until(() => floor.Read >= target, "the floor reader to read the burst", TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(1));
+        await Eventually.True(() => floor.Read >= target, "the floor reader to read the burst", TimeSpan.FromMinutes(2), poll: TimeSpan.FromMilliseconds(1));
         return count / clock.Elapsed.TotalSeconds;
     }
 
@@ -88,7 +88,7 @@ public static class IngestionBenchmark
         var unmatchedBefore = (await monitor.GetStatus()).EventsUnmatched;
         var clock = Stopwatch.StartNew();
         Inject(sim, count, make, Update(marker, State.Down, ""));
-        await Wait.Until(async () => (await monitor.GetStatus()).EventsUnmatched > unmatchedBefore, "the monitor to take the burst", TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(1));
+        await Eventually.True(async () => (await monitor.GetStatus()).EventsUnmatched > unmatchedBefore, "the monitor to take the burst", TimeSpan.FromMinutes(2), poll: TimeSpan.FromMilliseconds(1));
         return count / clock.Elapsed.TotalSeconds;
     }
 

@@ -1,4 +1,3 @@
-using Nsm.Healing.TestSupport;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO;
@@ -104,7 +103,7 @@ public static class RecoveryBenchmark
             var healing = ids.Take(healsInFlight).ToArray();
             HeldNsmgr.Hold(sim);
             await HeldNsmgr.StartReselectsAsync(cluster.Client, sim, healing);
-            await HealsInFlight.WaitUntilRetryingAsync(sim, healing);
+            await HeldNsmgr.WaitUntilRetryingAsync(sim, healing);
             var victim = await VictimAsync(cluster, healing);
             setUp.Stop();
 
@@ -112,7 +111,7 @@ public static class RecoveryBenchmark
             await victim.Silo.KillAsync();
             // The NSMgr recovers at once: heals on the survivors complete while the dead silo is still a member.
             HeldNsmgr.Release(sim);
-            await Wait.Until(() => cluster.IsDeclaredDeadAsync(victim.Silo), $"the cluster to declare {victim.Silo.Name} dead", DeclaredDeadTimeout, TimeSpan.FromMilliseconds(10));
+            await Eventually.True(() => cluster.IsDeclaredDeadAsync(victim.Silo), $"the cluster to declare {victim.Silo.Name} dead", DeclaredDeadTimeout, poll: TimeSpan.FromMilliseconds(10));
             var declaredDead = Since(killedAt);
 
             // Judged at the NSMgr, without calling a grain: a call would reactivate the orphaned heal itself.
@@ -163,7 +162,7 @@ public static class RecoveryBenchmark
             }
         });
         var monitor = cluster.Client.GetGrain<INsmgrMonitorGrain>(address);
-        await Wait.Until(async () => await monitor.GetStatus() is { StreamConnected: true } status && status.RegisteredConnections == ids.Count,
+        await Eventually.True(async () => await monitor.GetStatus() is { StreamConnected: true } status && status.RegisteredConnections == ids.Count,
             "the monitor to hold every connection", TimeSpan.FromSeconds(60));
     }
 
@@ -237,12 +236,12 @@ public static class RecoveryBenchmark
         return (allUp, latest);
     }
 
-    /// <summary>Waits as <see cref="Wait.Until(Func{Task{bool}}, string, TimeSpan, TimeSpan?)"/>; a timeout is a result of the round, logged, not an error.</summary>
+    /// <summary>Waits as <see cref="Eventually.True(Func{Task{bool}}, string, TimeSpan?, Func{string}?, TimeSpan?)"/>; a timeout is a result of the round, logged, not an error.</summary>
     private static async Task<bool> Within(Func<Task<bool>> condition, string what, TimeSpan timeout, TextWriter log)
     {
         try
         {
-            await Wait.Until(condition, what, timeout, TimeSpan.FromMilliseconds(10));
+            await Eventually.True(condition, what, timeout, poll: TimeSpan.FromMilliseconds(10));
             return true;
         }
         catch (TimeoutException e)

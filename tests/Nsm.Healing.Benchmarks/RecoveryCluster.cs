@@ -1,4 +1,3 @@
-using Nsm.Healing.TestSupport;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -120,16 +120,16 @@ public static class SingleHealBenchmark
             Policy = HealPolicy.Default with { OnDownWithUnknownDataPlane = heal },
         });
         // Only this connection is registered, and the one stream is reading: the DOWN will reach the grain.
-        await Wait.Until(async () =>
+        await Eventually.True(async () =>
             {
                 var status = await cluster.Monitor(address).GetStatus();
                 return status.StreamConnected && status.RegisteredConnections == 1 && sim.Records.OpenMonitorStreams(Nsmgr) == 1;
-            }, $"the monitor stream to {Nsmgr} with {id} registered", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(5));
+            }, $"the monitor stream to {Nsmgr} with {id} registered", TimeSpan.FromSeconds(30), poll: TimeSpan.FromMilliseconds(5));
         var forwarder = sim.WiringOf(id)!.Forwarders[0];
         var faultAt = TimeProvider.System.GetUtcNow();
         var ms = await TimeFaultToRequest(sim, id, () => sim.Faults.KillForwarder(forwarder));
-        await Wait.Until(async () => await grain.GetState() is { Phase: ConnectionPhase.Up, History.Count: > 0 },
-            $"{id} to be Up after its heal", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(5));
+        await Eventually.True(async () => await grain.GetState() is { Phase: ConnectionPhase.Up, History.Count: > 0 },
+            $"{id} to be Up after its heal", TimeSpan.FromSeconds(20), poll: TimeSpan.FromMilliseconds(5));
         decided.Add(((await grain.GetState()).History[0].StartedAt - faultAt).TotalMilliseconds);
         await grain.Close();
         sim.Faults.RestartForwarder(forwarder);
@@ -142,7 +142,7 @@ public static class SingleHealBenchmark
         var before = sim.Records.Requests(id).Count;
         var start = TimeProvider.System.GetUtcNow();
         fault();
-        await Wait.Until(() => sim.Records.Requests(id).Count > before, $"a heal Request for {id}", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(1));
+        await Eventually.True(() => sim.Records.Requests(id).Count > before, $"a heal Request for {id}", TimeSpan.FromSeconds(20), poll: TimeSpan.FromMilliseconds(1));
         return (sim.Records.Requests(id)[before].Timestamp - start).TotalMilliseconds;
     }
 }

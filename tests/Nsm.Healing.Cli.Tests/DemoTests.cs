@@ -10,6 +10,7 @@ namespace Nsm.Healing.Cli.Tests;
 /// </summary>
 public sealed class DemoTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Demo_plays_every_scenario_and_every_connection_ends_as_the_seed_says()
     {
@@ -27,6 +28,7 @@ public sealed class DemoTests
         Assert.Contains("every connection ended as the seed says", summary);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Demo_on_the_development_profile_skips_the_silo_kill_and_says_why()
     {

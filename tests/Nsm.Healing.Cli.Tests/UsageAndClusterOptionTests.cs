@@ -88,6 +88,7 @@ public sealed class UsageAndClusterOptionTests
         Assert.Equal([30001, 30002], fromEnvironment.Target!.GatewayPorts);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task No_silo_at_the_gateway_port_exits_3()
     {

@@ -17,6 +17,7 @@ public sealed class WatchClusterGoneTests
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(attribute => attribute.Key == "SiloAssembly").Value!;
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

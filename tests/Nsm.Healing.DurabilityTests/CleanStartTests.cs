@@ -9,6 +9,7 @@ namespace Nsm.Healing.DurabilityTests;
 /// An operator alerting on Warning and Error sees nothing from the monitor supervisor when two silos start cleanly,
 /// the second joining through the first: it starts only once its silo is active and can place the monitor directory.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed partial class CleanStartTests(ITestOutputHelper output)
 {
     [Fact]

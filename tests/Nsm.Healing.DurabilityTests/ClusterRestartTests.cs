@@ -1,4 +1,3 @@
-using Nsm.Healing.TestSupport;
 using System.Diagnostics;
 using Nsm.Healing.DurabilityTests.Support;
 using Xunit.Abstractions;
@@ -6,6 +5,7 @@ using Xunit.Abstractions;
 namespace Nsm.Healing.DurabilityTests;
 
 /// <summary>Every silo dies at once: connection state and pending heals come back from Redis alone.</summary>
+[Trait("Category", "Slow")]
 public sealed class ClusterRestartTests(ITestOutputHelper output)
 {
     [Fact]
@@ -22,7 +22,7 @@ public sealed class ClusterRestartTests(ITestOutputHelper output)
         await HeldNsmgr.StartReselectsAsync(cluster.Client, cluster.Simulator, reselects);
         await HealsInFlight.StartRestoresAsync(cluster.Client, restores);
         var pending = reselects.Concat(restores).ToList();
-        await HealsInFlight.WaitUntilRetryingAsync(cluster.Simulator, pending);
+        await HeldNsmgr.WaitUntilRetryingAsync(cluster.Simulator, pending);
 
         var ports = cluster.Silos.Select(s => s.Ports).ToList();
         var sinceKill = Stopwatch.StartNew();

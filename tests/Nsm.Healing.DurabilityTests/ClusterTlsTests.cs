@@ -12,6 +12,7 @@ namespace Nsm.Healing.DurabilityTests;
 /// Transport TLS between real silo processes, and from clients to their gateways: two silos form one cluster over TLS, a
 /// client with a certificate from the cluster's CA calls grains, and every other client is refused with the reason logged.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ClusterTlsTests(TlsCluster cluster, ITestOutputHelper output) : IClassFixture<TlsCluster>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);

@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace Nsm.Healing.DurabilityTests;
 
 /// <summary>SIGTERM, what Kubernetes sends on a rollout or scale-down: the silo hands its grains over and leaves.</summary>
+[Trait("Category", "Slow")]
 public sealed class GracefulShutdownTests(ITestOutputHelper output)
 {
     [Fact]

@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace Nsm.Healing.DurabilityTests;
 
 /// <summary>The deploy/ setup in small: Redis speaks TLS only, with a certificate from the cluster's own CA.</summary>
+[Trait("Category", "Slow")]
 public sealed class RedisTlsTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private RedisServer _redis = null!;

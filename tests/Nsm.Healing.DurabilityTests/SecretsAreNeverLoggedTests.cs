@@ -22,6 +22,7 @@ namespace Nsm.Healing.DurabilityTests;
 /// its SVID from the Workload API with the NSM tokens it signs — logging at Debug: nothing it writes, and nothing
 /// /status answers, shows one of them.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SecretsAreNeverLoggedTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string RedisPassword = "redis-pw-3f9a1c0e";

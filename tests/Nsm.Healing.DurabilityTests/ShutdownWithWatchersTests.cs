@@ -9,6 +9,7 @@ namespace Nsm.Healing.DurabilityTests;
 /// ends cleanly, before the silo has exited, on a snapshot that is not Closed (the connection lives on: watch again),
 /// and a new watch follows the connection on the silo that stays.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ShutdownWithWatchersTests(ITestOutputHelper output)
 {
     [Fact]

@@ -1,4 +1,3 @@
-using Nsm.Healing.TestSupport;
 using System.Diagnostics;
 using Nsm.Healing.DurabilityTests.Support;
 using Nsm.Healing.LocalProcesses;
@@ -7,6 +6,7 @@ using Xunit.Abstractions;
 namespace Nsm.Healing.DurabilityTests;
 
 /// <summary>Invariant 6 with real processes: a silo killed with SIGKILL mid-heal loses no connection and no heal.</summary>
+[Trait("Category", "Slow")]
 public sealed class SiloCrashTests(ITestOutputHelper output)
 {
     [Fact]
@@ -19,7 +19,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         cluster.Note($"registered {ids.Count} connections; starting {reselects.Count} reselects that cannot finish yet");
         HeldNsmgr.Hold(cluster.Simulator);
         await HeldNsmgr.StartReselectsAsync(cluster.Client, cluster.Simulator, reselects);
-        await HealsInFlight.WaitUntilRetryingAsync(cluster.Simulator, reselects);
+        await HeldNsmgr.WaitUntilRetryingAsync(cluster.Simulator, reselects);
 
         var (victim, orphaned) = await SiloHostingMostOf(cluster, reselects);
         cluster.Note($"{victim.Name} hosts {orphaned.Count} of the {reselects.Count} heals in flight");

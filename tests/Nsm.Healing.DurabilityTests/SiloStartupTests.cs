@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Nsm.Healing.DurabilityTests;
 
 /// <summary>How the real host starts, refuses to start, and stops, as an operator sees it from outside the process.</summary>
+[Trait("Category", "Slow")]
 public sealed class SiloStartupTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(20);
@@ -41,6 +42,8 @@ public sealed class SiloStartupTests(ITestOutputHelper output)
             ["Nsm__Cluster__Profile"] = "Redis",
             ["Nsm__Cluster__FailureDetection__ProbeTimeout"] = "00:00:00",
             ["Nsm__Cluster__ShutdownTimout"] = "00:00:10",
+            ["Nsm__Nsmgr__AllowedAddresses__0"] = "10.0.0.1:5001",
+            ["Nsm__Monitor__BatchSize"] = "0",
         });
 
         var exitCode = await silo.WaitForExitAsync(ExitTimeout);
@@ -50,6 +53,9 @@ public sealed class SiloStartupTests(ITestOutputHelper output)
         Assert.True(silo.Output.Contains("Nsm:Cluster:Redis:ConnectionString (or ConnectionStrings:redis) is required by the Redis profile"), silo.Output.Tail());
         Assert.True(silo.Output.Contains("Nsm:Cluster:FailureDetection:ProbeTimeout must be positive"), silo.Output.Tail());
         Assert.True(silo.Output.Contains("Nsm:Cluster:ShutdownTimout is not a setting"), silo.Output.Tail());
+        Assert.True(silo.Output.Contains("Nsm:Nsmgr:AllowedAddresses:0 must start with http://, https://, tcp:// or unix:// (was '10.0.0.1:5001')"), silo.Output.Tail());
+        Assert.True(silo.Output.Contains("Nsm:Monitor:BatchSize must be at least 1 (was 0)"), silo.Output.Tail());
+        Assert.False(silo.Output.Contains("   at "), "a stack trace instead of the problems:\n" + silo.Output.Tail());
     }
 
     [Fact]

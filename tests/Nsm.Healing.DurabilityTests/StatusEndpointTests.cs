@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Nsm.Healing.DurabilityTests;
 
 /// <summary>The operator pages on the silo's HTTP port, read from a real silo process with connections registered against the simulator.</summary>
+[Trait("Category", "Slow")]
 public sealed class StatusEndpointTests(ITestOutputHelper output)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };

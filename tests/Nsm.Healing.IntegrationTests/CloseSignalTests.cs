@@ -17,7 +17,7 @@ public sealed class CloseSignalTests(FaultClusterFixture fixture)
         var requestsBefore = scenario.Simulator.Records.Requests(id).Count;
 
         // The reselect's claim is slow to store; the NSC closes meanwhile.
-        var claim = FaultyGrainStorage.HoldNextWrite(id);
+        var claim = fixture.Storage.HoldNextWrite(id);
         await grain.ReportDataPlane(DataPlaneVerdict.Down, before);
         await claim.Reached;
         var close = grain.Close();

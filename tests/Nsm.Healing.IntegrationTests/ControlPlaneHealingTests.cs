@@ -11,6 +11,7 @@ namespace Nsm.Healing.IntegrationTests;
 [Collection(ClusterCollection.Name)]
 public sealed class ControlPlaneHealingTests(ClusterFixture fixture)
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Nsmgr_restart_restores_the_same_endpoint_without_a_close()
     {
@@ -37,6 +38,7 @@ public sealed class ControlPlaneHealingTests(ClusterFixture fixture)
         Assert.Contains(id, scenario.Simulator.ConnectionsKnownBy("nsmgr-1"));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Nse_control_plane_lost_with_healthy_datapath_never_moves_to_a_new_endpoint()
     {

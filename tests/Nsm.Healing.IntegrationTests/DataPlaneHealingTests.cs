@@ -13,6 +13,7 @@ namespace Nsm.Healing.IntegrationTests;
 [Collection(ClusterCollection.Name)]
 public sealed class DataPlaneHealingTests(ClusterFixture fixture)
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Killed_forwarder_closes_once_then_requests_a_new_endpoint_and_watch_sees_it()
     {
@@ -32,6 +33,7 @@ public sealed class DataPlaneHealingTests(ClusterFixture fixture)
         AssertReselectedOnce(scenario, id, before.NetworkServiceEndpointName);
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("local", 1)]
     [InlineData("remote", 2)]
@@ -54,6 +56,7 @@ public sealed class DataPlaneHealingTests(ClusterFixture fixture)
         Assert.NotNull(healed.Connection);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Broken_data_plane_reported_by_liveness_moves_to_a_new_endpoint()
     {
@@ -71,6 +74,7 @@ public sealed class DataPlaneHealingTests(ClusterFixture fixture)
         Assert.True(scenario.Simulator.IsDataPlaneUp(id));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Broken_data_plane_and_dead_endpoint_heal_to_the_replacement()
     {

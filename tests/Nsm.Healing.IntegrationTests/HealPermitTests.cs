@@ -30,6 +30,7 @@ public sealed class HealPermitTests(FaultClusterFixture fixture)
         Assert.Equal(before.Budget, (await admission.GetStatus()).Budget);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task A_close_that_cuts_a_heal_short_gives_its_permit_back_without_shrinking_the_budget()
     {
@@ -69,6 +70,7 @@ public sealed class HealPermitTests(FaultClusterFixture fixture)
         await Eventually.True(async () => (await admission.GetStatus()).Waiting == 0, "the place in the queue given back");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task A_heal_waiting_at_the_admission_gives_its_place_back_when_paused()
     {

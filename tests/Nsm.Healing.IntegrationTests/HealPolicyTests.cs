@@ -9,6 +9,7 @@ namespace Nsm.Healing.IntegrationTests;
 [Collection(ClusterCollection.Name)]
 public sealed class HealPolicyTests(ClusterFixture fixture)
 {
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(HealDecision.Reselect)]
     [InlineData(HealDecision.Restore)]
@@ -40,6 +41,7 @@ public sealed class HealPolicyTests(ClusterFixture fixture)
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Restore_that_cannot_succeed_escalates_to_reselect_after_the_bound()
     {

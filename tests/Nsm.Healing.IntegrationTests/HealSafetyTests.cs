@@ -10,6 +10,7 @@ namespace Nsm.Healing.IntegrationTests;
 [Collection(ClusterCollection.Name)]
 public sealed class HealSafetyTests(ClusterFixture fixture)
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task A_reselect_whose_close_the_nsmgr_did_not_answer_closes_again_before_its_request()
     {
@@ -35,6 +36,7 @@ public sealed class HealSafetyTests(ClusterFixture fixture)
         Assert.Empty(records.Duplicates(id));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task An_activation_whose_state_another_activation_wrote_stands_down_without_calling_the_nsmgr()
     {
@@ -46,7 +48,7 @@ public sealed class HealSafetyTests(ClusterFixture fixture)
         var requestsBefore = scenario.Simulator.Records.Requests(id).Count;
 
         // A duplicate activation (Orleans may briefly run two while its directory moves) wrote the state meanwhile.
-        ProcessWideGrainStorage.WriteAsAnotherActivation("connection", id);
+        GrainStateStore.ProcessWide.WriteAsAnotherActivation("connection", id);
         scenario.Simulator.Faults.BreakDataPlane(id);
         await grain.ReportDataPlane(DataPlaneVerdict.Down, before);
 

@@ -16,6 +16,7 @@ public sealed class IdentityTests
 {
     private static readonly SimulatorTopology OneNode = SimulatorTopology.Default(nodes: 1, nsesPerNode: 2);
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task The_service_is_accepted_where_a_static_token_client_is_refused_with_PermissionDenied()
     {
@@ -44,6 +45,7 @@ public sealed class IdentityTests
         await Eventually.True(() => scenario.Simulator.Records.OpenMonitorStreams("nsmgr-1") == 1, "the monitor stream over mTLS");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Over_the_nsmgrs_unix_socket_the_same_mtls_and_tokens_apply()
     {
@@ -77,6 +79,7 @@ public sealed class IdentityTests
         Assert.Contains("Nsm:Identity:StartupTimeout", error.ToString());
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Identity_lost_mid_run_holds_the_heal_and_it_resumes_on_the_same_endpoint_when_identity_returns()
     {
@@ -113,6 +116,7 @@ public sealed class IdentityTests
         Assert.DoesNotContain(scenario.Simulator.Records.Requests(id), r => r.Reselect);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task An_nsmgr_that_refuses_our_tokens_holds_the_heal_and_it_is_never_counted_as_a_rejected_restore()
     {
@@ -142,6 +146,7 @@ public sealed class IdentityTests
         await grain.Close();
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Svid_rotation_during_a_heal_storm_refuses_nothing_and_moves_nothing()
     {
@@ -165,6 +170,7 @@ public sealed class IdentityTests
         Assert.DoesNotContain(scenario.Simulator.Records.Requests(), r => r.Reselect);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task A_token_never_outlives_the_nsmgrs_certificate()
     {
@@ -180,6 +186,7 @@ public sealed class IdentityTests
         Assert.InRange(token.Expires, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(90));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task An_nsmgr_off_the_allow_list_is_refused_as_identity_trouble_and_nothing_is_stored()
     {

@@ -10,6 +10,7 @@ namespace Nsm.Healing.IntegrationTests;
 /// <summary>Performs a heal and reads the Nsm.Healing instruments of that silo (and no other).</summary>
 public sealed class MetricsTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task A_reselect_heal_shows_in_the_heal_connection_and_monitor_instruments()
     {

@@ -14,6 +14,7 @@ namespace Nsm.Healing.IntegrationTests;
 /// </summary>
 public sealed class MonitorFailoverTests(ITestOutputHelper output)
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Killing_the_silo_that_holds_the_stream_moves_it_to_another_silo_and_healing_goes_on()
     {

@@ -15,7 +15,7 @@ public sealed class MonitorRegistrationTests : IAsyncLifetime
 {
     private HealingCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await HealingCluster.StartAsync(silos: 1, failOnDemandStorage: true);
+    public async Task InitializeAsync() => _cluster = await HealingCluster.StartAsync(silos: 1, faultyStorage: true);
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 

@@ -14,6 +14,7 @@ public sealed class MonitorWorkerTests(MonitorClusterFixture fixture, ITestOutpu
 {
     private HealingCluster Cluster => fixture.Cluster;
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Three_silos_hold_exactly_one_stream_per_nsmgr_for_500_connections()
     {
@@ -44,6 +45,7 @@ public sealed class MonitorWorkerTests(MonitorClusterFixture fixture, ITestOutpu
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Nsmgr_restart_with_1000_connections_restores_all_to_the_same_nse_within_the_budget()
     {

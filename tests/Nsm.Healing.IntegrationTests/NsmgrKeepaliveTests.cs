@@ -22,6 +22,7 @@ public sealed class NsmgrKeepaliveTests
     internal static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(
         int.TryParse(Environment.GetEnvironmentVariable("NSM_QUIET_STREAM_SECONDS"), out var seconds) ? seconds : 50);
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task A_quiet_monitor_stream_survives_an_nsmgr_enforcing_grpc_go_keepalive_defaults()
     {
@@ -52,6 +53,7 @@ public sealed class NsmgrKeepaliveTests
 /// <summary>The same claim through a silo: its monitor stream behind quiet connections is never lost, so nothing restores.</summary>
 public sealed class QuietMonitorStreamTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Connections_behind_a_quiet_stream_to_a_grpc_go_policing_nsmgr_never_see_it_lost()
     {

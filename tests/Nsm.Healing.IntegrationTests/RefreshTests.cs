@@ -11,6 +11,7 @@ public sealed class RefreshTests(FakeTimeClusterFixture fixture)
 {
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(1);
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Refresh_keeps_the_connection_up_past_several_token_lifetimes_without_a_heal()
     {
@@ -39,6 +40,7 @@ public sealed class RefreshTests(FakeTimeClusterFixture fixture)
         Assert.True(scenario.Simulator.IsDataPlaneUp(id));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Failed_refresh_then_broken_data_plane_reselects_exactly_once()
     {
@@ -68,6 +70,7 @@ public sealed class RefreshTests(FakeTimeClusterFixture fixture)
         Assert.True(scenario.Simulator.IsDataPlaneUp(id));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Backstop_reminder_resumes_a_heal_after_the_grain_lost_its_activation()
     {

@@ -31,6 +31,7 @@ public sealed class RemoteHealingTests(ClusterFixture fixture)
         Assert.True(scenario.Simulator.IsDataPlaneUp(id));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Lost_remote_nsmgr_moves_to_an_endpoint_on_a_third_node()
     {

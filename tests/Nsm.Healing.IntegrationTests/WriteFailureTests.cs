@@ -22,7 +22,7 @@ public sealed class WriteFailureTests(FaultClusterFixture fixture)
         await using var scenario = await NscScenario.StartAsync(fixture.Cluster, SimulatorTopology.Default(nodes: 1));
         var id = NscScenario.NewId("request-unstored");
         var grain = fixture.Cluster.Connection(id);
-        FaultyGrainStorage.FailWrites(id);
+        fixture.Storage.FailWrites(id);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Request(scenario.RequestFor(id)));
 
@@ -46,7 +46,7 @@ public sealed class WriteFailureTests(FaultClusterFixture fixture)
         using var channel = SecureNscChannel.Create(scenario.Simulator.NsmgrAddress("nsmgr-1"));
         var established = await new NetworkService.NetworkServiceClient(channel.CallInvoker).RequestAsync(request);
         var grain = fixture.Cluster.Connection(id);
-        FaultyGrainStorage.FailWrites(id);
+        fixture.Storage.FailWrites(id);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Adopt(new AdoptRequest
         {
@@ -62,6 +62,7 @@ public sealed class WriteFailureTests(FaultClusterFixture fixture)
         Assert.Empty(scenario.Simulator.Records.Closes(id));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task A_reselected_connection_that_cannot_be_stored_is_closed_and_healed_again()
     {
@@ -70,7 +71,7 @@ public sealed class WriteFailureTests(FaultClusterFixture fixture)
         var grain = await scenario.ConnectAsync(id);
         var before = (await grain.GetState()).Connection!;
         // The attempt's claim is stored; the healed connection is not.
-        FaultyGrainStorage.FailWrites(id, skip: 1);
+        fixture.Storage.FailWrites(id, skip: 1);
 
         scenario.Simulator.Faults.BreakDataPlane(id);
         await grain.ReportDataPlane(DataPlaneVerdict.Down, before);
@@ -93,7 +94,7 @@ public sealed class WriteFailureTests(FaultClusterFixture fixture)
         await using var scenario = await NscScenario.StartAsync(fixture.Cluster, SimulatorTopology.Default(nodes: 1));
         var id = NscScenario.NewId("close-unstored");
         var grain = await scenario.ConnectAsync(id);
-        FaultyGrainStorage.FailWrites(id);
+        fixture.Storage.FailWrites(id);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(grain.Close);
 
@@ -111,7 +112,7 @@ public sealed class WriteFailureTests(FaultClusterFixture fixture)
         await using var scenario = await NscScenario.StartAsync(fixture.Cluster, SimulatorTopology.Default(nodes: 1));
         var id = NscScenario.NewId("pause-unstored");
         var grain = await scenario.ConnectAsync(id);
-        FaultyGrainStorage.FailWrites(id);
+        fixture.Storage.FailWrites(id);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Pause("test"));
 
@@ -128,7 +129,7 @@ public sealed class WriteFailureTests(FaultClusterFixture fixture)
         var id = NscScenario.NewId("resume-unstored");
         var grain = await scenario.ConnectAsync(id);
         await grain.Pause("test");
-        FaultyGrainStorage.FailWrites(id);
+        fixture.Storage.FailWrites(id);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(grain.Resume);
 

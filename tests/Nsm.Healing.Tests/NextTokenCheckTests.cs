@@ -1,14 +1,15 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Nsm.Api;
 using Nsm.Healing.Nsmgr;
 using Nsm.Identity;
+using Nsm.Simulator.Identity;
 
 namespace Nsm.Healing.Tests;
 
 /// <summary>The NSC's check of an answer, and the token format it relies on.</summary>
 public sealed class NextTokenCheckTests
 {
+    private static readonly SpiffeAuthority Authority = new();
     private static readonly DateTimeOffset Expires = DateTimeOffset.UtcNow.AddMinutes(10);
     private static readonly X509Svid Us = Svid("/nsm-healing");
     private static readonly X509Svid Nsmgr = Svid("/nsm/nsmgr-1");
@@ -69,15 +70,6 @@ public sealed class NextTokenCheckTests
         return peers;
     }
 
-    private static X509Svid Svid(string path)
-    {
-        var id = new SpiffeId("nsm.test", path);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=test", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddUri(new Uri(id.ToString()));
-        request.CertificateExtensions.Add(san.Build());
-        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
-        return new X509Svid(id, certificate, [], [certificate]);
-    }
+    /// <summary>An SVID of a fresh key, issued by the test trust domain's authority.</summary>
+    private static X509Svid Svid(string path) => Authority.Issue(Authority.IdOf(path), TimeSpan.FromHours(1));
 }

@@ -48,10 +48,10 @@ public sealed class NsmgrAddressAllowListTests
     [InlineData("", "Nsm:Nsmgr:AllowedAddresses:0 must start with http://, https://, tcp:// or unix:// (was '')")]
     [InlineData("10.0.0.1:5001", "Nsm:Nsmgr:AllowedAddresses:0 must start with http://, https://, tcp:// or unix:// (was '10.0.0.1:5001')")]
     public void A_pattern_without_a_scheme_is_refused_at_start_up_naming_its_key(string pattern, string problem) =>
-        Assert.Equal(problem, new NsmgrClientOptions { AllowedAddresses = [pattern] }.FindProblem());
+        Assert.Equal([problem], new NsmgrClientOptions { AllowedAddresses = [pattern] }.Problems());
 
     [Fact]
     public void A_node_socket_that_is_not_a_unix_address_is_refused_naming_the_key() =>
-        Assert.Equal("Nsm:Nsmgr:NodeSocket must be a unix:///path address (was 'http://127.0.0.1:5001')",
-            new NsmgrClientOptions { NodeSocket = "http://127.0.0.1:5001" }.FindProblem());
+        Assert.Equal(["Nsm:Nsmgr:NodeSocket must be a unix:///path address (was 'http://127.0.0.1:5001')"],
+            new NsmgrClientOptions { NodeSocket = "http://127.0.0.1:5001" }.Problems());
 }

@@ -33,6 +33,7 @@ public sealed class ExpiryTests
         Assert.Empty(sim.ConnectionsKnownBy("nsmgr-1"));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Refresh_before_expiry_pushes_the_expiry_back()
     {

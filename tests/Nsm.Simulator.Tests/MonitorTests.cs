@@ -114,7 +114,7 @@ public sealed class MonitorTests
 
         leaving.Dispose();
 
-        await Eventually.HoldsAsync(() => sim.Records.OpenMonitorStreams("nsmgr-1") == 1, "the cancelled stream is cleaned up");
+        await Eventually.True(() => sim.Records.OpenMonitorStreams("nsmgr-1") == 1, "the cancelled stream is cleaned up");
         Assert.Equal(2, sim.Records.MonitorStreamsOpened("nsmgr-1"));
         await nsc.RequestAsync("c-1");
         await staying.NextSingleAsync(ConnectionEventType.Update);

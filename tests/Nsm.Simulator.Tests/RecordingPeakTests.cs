@@ -14,7 +14,7 @@ public sealed class RecordingPeakTests
         sim.Faults.SetRequestLatency(TimeSpan.FromSeconds(1));
 
         var requests = new[] { nsc.RequestAsync("c-1"), nsc.RequestAsync("c-2"), nsc.RequestAsync("c-3") };
-        await Eventually.HoldsAsync(() => sim.Records.ConcurrentRequests("nsmgr-1") == 3, "three requests are in flight");
+        await Eventually.True(() => sim.Records.ConcurrentRequests("nsmgr-1") == 3, "three requests are in flight");
         clock.Advance(TimeSpan.FromSeconds(1));
         await Task.WhenAll(requests);
 
@@ -34,7 +34,7 @@ public sealed class RecordingPeakTests
         sim.Faults.SetRequestLatency(TimeSpan.FromSeconds(1));
 
         var request = nsc.RequestAsync("c-bad");
-        await Eventually.HoldsAsync(() => sim.Records.ConcurrentRequests("nsmgr-1") == 1, "the request is in flight");
+        await Eventually.True(() => sim.Records.ConcurrentRequests("nsmgr-1") == 1, "the request is in flight");
         await nsc.CloseAsync(NscRequests.New("c-bad").Connection);
         clock.Advance(TimeSpan.FromSeconds(1));
         await request;

@@ -20,6 +20,7 @@ public sealed class ValidationTests
         { "unknown endpoint", StatusCode.NotFound, "endpoint 'nse-unknown' is not registered" },
     };
 
+    [Trait("Category", "Slow")]
     [Theory]
     [MemberData(nameof(BadRequests))]
     public async Task Bad_request_fails_clearly_and_leaves_nothing_behind(string problem, StatusCode code, string message)

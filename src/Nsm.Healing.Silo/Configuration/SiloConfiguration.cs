@@ -43,14 +43,31 @@ public static class SiloConfiguration
             options.Telemetry.OtlpEndpoint = null;
         }
 
-        // Only a conversion check: these sections belong to Nsm.Healing, which validates their values at start.
-        Bind<NsmgrClientOptions>(configuration, NsmgrClientOptions.Section, problems);
-        Bind<ConnectionGrainOptions>(configuration, ConnectionGrainOptions.Section, problems);
-        Bind<MonitorOptions>(configuration, MonitorOptions.Section, problems);
+        // These sections belong to Nsm.Healing, which checks them again when the silo starts; checked here too so that
+        // their problems are listed with every other one, in one message, before anything starts. The identity section
+        // is checked at start only: its rules read the process environment and the SVID files as they are then.
+        problems.AddRange(Bind(configuration, NsmgrClientOptions.Section, problems, new NsmgrClientOptions()).Problems());
+        problems.AddRange(Bind(configuration, ConnectionGrainOptions.Section, problems, new ConnectionGrainOptions()).Problems());
+        problems.AddRange(Bind(configuration, MonitorOptions.Section, problems, new MonitorOptions()).Problems());
         Bind<IdentityOptions>(configuration, IdentityOptions.Section, problems);
 
         problems.AddRange(SiloOptionsValidator.Problems(options));
         return problems.Count == 0 ? options : throw new InvalidSiloConfigurationException(problems);
+    }
+
+    /// <summary>The section bound over <paramref name="defaults"/>; the defaults alone when it cannot be (the problem is recorded).</summary>
+    private static T Bind<T>(IConfiguration configuration, string section, List<string> problems, T defaults) where T : class
+    {
+        try
+        {
+            configuration.GetSection(section).Bind(defaults);
+            return defaults;
+        }
+        catch (InvalidOperationException e)
+        {
+            problems.Add(e.Message);
+            return defaults;
+        }
     }
 
     private static bool IsProfileName(string value) =>

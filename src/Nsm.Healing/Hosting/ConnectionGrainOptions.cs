@@ -10,4 +10,12 @@ public sealed class ConnectionGrainOptions
     /// after its silo died. Orleans refuses periods below ReminderOptions.MinimumReminderPeriod (1 min by default).
     /// </summary>
     public TimeSpan BackstopReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Every rule this breaks, each naming its configuration key; empty when valid.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new OptionsProblems(Section);
+        problems.Check(BackstopReminderPeriod > TimeSpan.Zero, nameof(BackstopReminderPeriod), $"must be positive (was {BackstopReminderPeriod})");
+        return problems.All;
+    }
 }

@@ -27,16 +27,15 @@ public static class HealingSiloBuilderExtensions
         Action<IdentityOptions>? configureIdentity = null)
     {
         var services = builder.Services;
-        var connectionOptions = services.AddOptions<ConnectionGrainOptions>()
-            .Validate(o => o.BackstopReminderPeriod > TimeSpan.Zero, $"{ConnectionGrainOptions.Section}:{nameof(ConnectionGrainOptions.BackstopReminderPeriod)} must be positive")
-            .ValidateOnStart();
+        var connectionOptions = services.AddOptions<ConnectionGrainOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConnectionGrainOptions>>(new NamedRuleValidator<ConnectionGrainOptions>(o => o.Problems()));
         if (configureConnections is not null)
         {
             connectionOptions.Configure(configureConnections);
         }
 
         var nsmgrOptions = services.AddOptions<NsmgrClientOptions>().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<NsmgrClientOptions>>(new NamedRuleValidator<NsmgrClientOptions>(o => o.FindProblem()));
+        services.AddSingleton<IValidateOptions<NsmgrClientOptions>>(new NamedRuleValidator<NsmgrClientOptions>(o => o.Problems()));
         if (configureNsmgr is not null)
         {
             nsmgrOptions.Configure(configureNsmgr);
@@ -55,7 +54,7 @@ public static class HealingSiloBuilderExtensions
             monitorOptions.Configure(configureMonitor);
         }
 
-        services.AddSingleton<IValidateOptions<MonitorOptions>>(new NamedRuleValidator<MonitorOptions>(o => o.FindProblem()));
+        services.AddSingleton<IValidateOptions<MonitorOptions>>(new NamedRuleValidator<MonitorOptions>(o => o.Problems()));
         services.TryAddSingleton<MonitorStreamRunner>();
         services.TryAddSingleton<AdmissionReserves>();
         services.AddSingleton<MonitorSupervisor>();
@@ -76,7 +75,7 @@ public static class HealingSiloBuilderExtensions
             identityOptions.Configure(configureIdentity);
         }
 
-        services.AddSingleton<IValidateOptions<IdentityOptions>>(new NamedRuleValidator<IdentityOptions>(o => o.FindProblem(Environment.GetEnvironmentVariable)));
+        services.AddSingleton<IValidateOptions<IdentityOptions>>(new NamedRuleValidator<IdentityOptions>(o => o.Problems(Environment.GetEnvironmentVariable)));
         services.TryAddSingleton<IX509SvidSource>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<IdentityOptions>>().Value;

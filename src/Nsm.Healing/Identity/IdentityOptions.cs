@@ -45,40 +45,45 @@ public sealed class IdentityOptions
         return string.IsNullOrEmpty(configured) ? null : configured.StartsWith("unix://", StringComparison.Ordinal) ? configured["unix://".Length..] : configured;
     }
 
-    /// <summary>The first rule this breaks, naming the key; null when valid.</summary>
-    public string? FindProblem(Func<string, string?> environment)
+    /// <summary>Every rule this breaks, each naming its configuration key; empty when valid.</summary>
+    public IReadOnlyList<string> Problems(Func<string, string?> environment)
     {
-        if (MaxTokenLifetime <= TimeSpan.Zero) return $"{Section}:{nameof(MaxTokenLifetime)} must be positive";
-        if (StartupTimeout <= TimeSpan.Zero) return $"{Section}:{nameof(StartupTimeout)} must be positive";
-        if (ReconnectMaxDelay <= TimeSpan.Zero) return $"{Section}:{nameof(ReconnectMaxDelay)} must be positive";
+        var problems = new OptionsProblems(Section);
+        problems.Check(MaxTokenLifetime > TimeSpan.Zero, nameof(MaxTokenLifetime), $"must be positive (was {MaxTokenLifetime})");
+        problems.Check(StartupTimeout > TimeSpan.Zero, nameof(StartupTimeout), $"must be positive (was {StartupTimeout})");
+        problems.Check(ReconnectMaxDelay > TimeSpan.Zero, nameof(ReconnectMaxDelay), $"must be positive (was {ReconnectMaxDelay})");
         foreach (var id in AllowedNsmgrIds)
         {
-            if (!SpiffeId.TryParse(id, out _, out var problem)) return $"{Section}:{nameof(AllowedNsmgrIds)} has '{id}', which is not a SPIFFE ID: {problem}";
+            if (!SpiffeId.TryParse(id, out _, out var problem))
+            {
+                problems.Check(false, nameof(AllowedNsmgrIds), $"has '{id}', which is not a SPIFFE ID: {problem}");
+            }
         }
 
         switch (Source)
         {
             case IdentitySource.WorkloadApi:
                 var socket = ResolvedSocket(environment);
-                if (socket is null)
-                {
-                    return $"{Section}:{nameof(WorkloadApiSocket)} is not set and neither is {EndpointVariable}: name the SPIRE agent socket (e.g. unix:///run/spire/sockets/agent.sock), or set {Section}:{nameof(Source)}=Files or None";
-                }
-
-                return Path.IsPathFullyQualified(socket) ? null : $"{Section}:{nameof(WorkloadApiSocket)} '{socket}' is not an absolute socket path";
+                problems.Check(socket is not null, nameof(WorkloadApiSocket),
+                    $"is not set and neither is {EndpointVariable}: name the SPIRE agent socket (e.g. unix:///run/spire/sockets/agent.sock), or set {Section}:{nameof(Source)}=Files or None");
+                problems.Check(socket is null || Path.IsPathFullyQualified(socket), nameof(WorkloadApiSocket), $"'{socket}' is not an absolute socket path");
+                break;
             case IdentitySource.Files:
                 foreach (var (key, path) in new[] { (nameof(CertificatePath), CertificatePath), (nameof(KeyPath), KeyPath), (nameof(BundlePath), BundlePath) })
                 {
-                    if (path is null) return $"{Section}:{key} must be set when {Section}:{nameof(Source)} is Files";
-                    if (!File.Exists(path)) return $"{Section}:{key} names a file that does not exist: {path}";
+                    problems.Check(path is not null, key, $"must be set when {Section}:{nameof(Source)} is Files");
+                    problems.Check(path is null || File.Exists(path), key, $"names a file that does not exist: {path}");
                 }
 
-                return null;
+                break;
             case IdentitySource.None:
-                return null;
+                break;
             default:
-                return $"{Section}:{nameof(Source)} must be WorkloadApi, Files or None";
+                problems.Check(false, nameof(Source), "must be WorkloadApi, Files or None");
+                break;
         }
+
+        return problems.All;
     }
 }
 

@@ -58,26 +58,24 @@ public sealed class MonitorOptions
     /// </summary>
     public bool AdmissionSiloReserve { get; set; } = true;
 
-    /// <summary>The first rule this breaks, naming the key; null when valid.</summary>
-    public string? FindProblem()
+    /// <summary>Every rule this breaks, each naming its configuration key; empty when valid.</summary>
+    public IReadOnlyList<string> Problems()
     {
-        if (ReconnectFirstDelay <= TimeSpan.Zero) return $"{Section}:{nameof(ReconnectFirstDelay)} must be positive";
-        if (ReconnectMaxDelay < ReconnectFirstDelay) return $"{Section}:{nameof(ReconnectMaxDelay)} must be at least {nameof(ReconnectFirstDelay)}";
-        if (ResyncInterval <= TimeSpan.Zero) return $"{Section}:{nameof(ResyncInterval)} must be positive";
-        if (InitialStateTimeout <= TimeSpan.Zero) return $"{Section}:{nameof(InitialStateTimeout)} must be positive";
-        if (QueueCapacity < 1) return $"{Section}:{nameof(QueueCapacity)} must be at least 1";
-        if (BatchSize < 1) return $"{Section}:{nameof(BatchSize)} must be at least 1";
-        if (SweepInterval <= TimeSpan.Zero) return $"{Section}:{nameof(SweepInterval)} must be positive";
-        if (AdmissionInitialBudget < 1) return $"{Section}:{nameof(AdmissionInitialBudget)} must be at least 1";
-        if (AdmissionMaxConcurrency < AdmissionInitialBudget) return $"{Section}:{nameof(AdmissionMaxConcurrency)} must be at least {nameof(AdmissionInitialBudget)}";
-        if (AdmissionLease < Decisions.PermitLease.Longest(HealPolicy.Default))
-        {
-            return $"{Section}:{nameof(AdmissionLease)} ({AdmissionLease}) must cover the longest heal attempt, a Close and a Request of "
-                + $"{nameof(HealPolicy)}.{nameof(HealPolicy.RequestTimeout)} ({HealPolicy.Default.RequestTimeout}) each plus {Decisions.PermitLease.Margin}: "
-                + $"at least {Decisions.PermitLease.Longest(HealPolicy.Default)}";
-        }
-
-        if (AdmissionRequery <= TimeSpan.Zero) return $"{Section}:{nameof(AdmissionRequery)} must be positive";
-        return null;
+        var problems = new OptionsProblems(Section);
+        problems.Check(ReconnectFirstDelay > TimeSpan.Zero, nameof(ReconnectFirstDelay), $"must be positive (was {ReconnectFirstDelay})");
+        problems.Check(ReconnectMaxDelay >= ReconnectFirstDelay, nameof(ReconnectMaxDelay), $"must be at least {nameof(ReconnectFirstDelay)} (was {ReconnectMaxDelay}; {nameof(ReconnectFirstDelay)} is {ReconnectFirstDelay})");
+        problems.Check(ResyncInterval > TimeSpan.Zero, nameof(ResyncInterval), $"must be positive (was {ResyncInterval})");
+        problems.Check(InitialStateTimeout > TimeSpan.Zero, nameof(InitialStateTimeout), $"must be positive (was {InitialStateTimeout})");
+        problems.Check(QueueCapacity >= 1, nameof(QueueCapacity), $"must be at least 1 (was {QueueCapacity})");
+        problems.Check(BatchSize >= 1, nameof(BatchSize), $"must be at least 1 (was {BatchSize})");
+        problems.Check(SweepInterval > TimeSpan.Zero, nameof(SweepInterval), $"must be positive (was {SweepInterval})");
+        problems.Check(AdmissionInitialBudget >= 1, nameof(AdmissionInitialBudget), $"must be at least 1 (was {AdmissionInitialBudget})");
+        problems.Check(AdmissionMaxConcurrency >= AdmissionInitialBudget, nameof(AdmissionMaxConcurrency), $"must be at least {nameof(AdmissionInitialBudget)} (was {AdmissionMaxConcurrency}; {nameof(AdmissionInitialBudget)} is {AdmissionInitialBudget})");
+        var longest = Decisions.PermitLease.Longest(HealPolicy.Default);
+        problems.Check(AdmissionLease >= longest, nameof(AdmissionLease),
+            $"({AdmissionLease}) must cover the longest heal attempt, a Close and a Request of {nameof(HealPolicy)}.{nameof(HealPolicy.RequestTimeout)} "
+            + $"({HealPolicy.Default.RequestTimeout}) each plus {Decisions.PermitLease.Margin}: at least {longest}");
+        problems.Check(AdmissionRequery > TimeSpan.Zero, nameof(AdmissionRequery), $"must be positive (was {AdmissionRequery})");
+        return problems.All;
     }
 }

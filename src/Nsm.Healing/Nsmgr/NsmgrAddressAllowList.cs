@@ -51,33 +51,35 @@ public sealed class NsmgrAddressAllowList
         $"nsmgrAddress: '{address}' is not an NSMgr this silo may dial: it is neither {NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.NodeSocket)} "
         + $"nor matched by {NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.AllowedAddresses)}";
 
-    /// <summary>The first configured entry that is not a usable address or pattern, naming its key; null when all are.</summary>
-    public static string? FindProblem(string? nodeSocket, IReadOnlyList<string> patterns)
+    /// <summary>Every configured entry that is not a usable address or pattern, each naming its key; empty when all are.</summary>
+    public static IEnumerable<string> Problems(string? nodeSocket, IReadOnlyList<string> patterns)
     {
-        if (!string.IsNullOrEmpty(nodeSocket))
+        if (!string.IsNullOrEmpty(nodeSocket) && NodeSocketProblem(nodeSocket) is { } socketProblem)
         {
-            try
-            {
-                if (NsmgrAddress.Parse(nodeSocket).UnixSocketPath is null)
-                {
-                    return $"{NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.NodeSocket)} must be a unix:///path address (was '{nodeSocket}')";
-                }
-            }
-            catch (ArgumentException e)
-            {
-                return $"{NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.NodeSocket)}: {e.Message}";
-            }
+            yield return socketProblem;
         }
 
         for (var i = 0; i < patterns.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(patterns[i]) || !Schemes.Any(scheme => patterns[i].StartsWith(scheme, StringComparison.Ordinal)))
             {
-                return $"{NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.AllowedAddresses)}:{i} must start with http://, https://, tcp:// or unix:// (was '{patterns[i]}')";
+                yield return $"{NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.AllowedAddresses)}:{i} must start with http://, https://, tcp:// or unix:// (was '{patterns[i]}')";
             }
         }
+    }
 
-        return null;
+    private static string? NodeSocketProblem(string nodeSocket)
+    {
+        try
+        {
+            return NsmgrAddress.Parse(nodeSocket).UnixSocketPath is null
+                ? $"{NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.NodeSocket)} must be a unix:///path address (was '{nodeSocket}')"
+                : null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"{NsmgrClientOptions.Section}:{nameof(NsmgrClientOptions.NodeSocket)}: {e.Message}";
+        }
     }
 
     /// <summary>

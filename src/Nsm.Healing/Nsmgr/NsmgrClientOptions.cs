@@ -36,15 +36,16 @@ public sealed class NsmgrClientOptions
     /// <summary>The most NSMgr channels open at once; a dial beyond it first closes the longest-idle one, or is refused.</summary>
     public int MaxOpenChannels { get; set; } = 256;
 
-    /// <summary>The first rule this breaks, naming the key; null when valid.</summary>
-    public string? FindProblem()
+    /// <summary>Every rule this breaks, each naming its configuration key; empty when valid.</summary>
+    public IReadOnlyList<string> Problems()
     {
-        if (DialTimeout <= TimeSpan.Zero) return $"{Section}:{nameof(DialTimeout)} must be positive";
-        if (DeadPeerTimeout < TimeSpan.FromSeconds(3)) return $"{Section}:{nameof(DeadPeerTimeout)} must be at least 3 s (TCP keepalive counts whole seconds)";
-        if (IdleChannelTimeout <= TimeSpan.Zero) return $"{Section}:{nameof(IdleChannelTimeout)} must be positive";
-        if (MaxOpenChannels < 1) return $"{Section}:{nameof(MaxOpenChannels)} must be at least 1";
-        if (NsmgrAddressAllowList.FindProblem(NodeSocket, AllowedAddresses) is { } allowListProblem) return allowListProblem;
-        if (MaxReceiveMessageBytes < 4 * 1024 * 1024) return $"{Section}:{nameof(MaxReceiveMessageBytes)} must be at least 4 MiB";
-        return null;
+        var problems = new OptionsProblems(Section);
+        problems.Check(DialTimeout > TimeSpan.Zero, nameof(DialTimeout), $"must be positive (was {DialTimeout})");
+        problems.Check(DeadPeerTimeout >= TimeSpan.FromSeconds(3), nameof(DeadPeerTimeout), $"must be at least 3 s, as TCP keepalive counts whole seconds (was {DeadPeerTimeout})");
+        problems.Check(IdleChannelTimeout > TimeSpan.Zero, nameof(IdleChannelTimeout), $"must be positive (was {IdleChannelTimeout})");
+        problems.Check(MaxOpenChannels >= 1, nameof(MaxOpenChannels), $"must be at least 1 (was {MaxOpenChannels})");
+        problems.Add(NsmgrAddressAllowList.Problems(NodeSocket, AllowedAddresses));
+        problems.Check(MaxReceiveMessageBytes >= 4 * 1024 * 1024, nameof(MaxReceiveMessageBytes), $"must be at least 4 MiB (was {MaxReceiveMessageBytes})");
+        return problems.All;
     }
 }

@@ -15,11 +15,12 @@ public sealed record KeepalivePolicy(TimeSpan MinTime, int MaxStrikes = 2, bool 
     /// <summary>grpc-go's fixed interval for pings on a connection with no stream open (defaultPingTimeout).</summary>
     public static readonly TimeSpan NoStreamMinTime = TimeSpan.FromHours(2);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the field that breaks its rule.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming every field that breaks its rule.</summary>
     public KeepalivePolicy Validate()
     {
-        if (MinTime < TimeSpan.Zero) throw new ArgumentException($"keepalive {nameof(MinTime)} must not be negative (was {MinTime})", nameof(MinTime));
-        if (MaxStrikes < 0) throw new ArgumentException($"keepalive {nameof(MaxStrikes)} must not be negative (was {MaxStrikes})", nameof(MaxStrikes));
-        return this;
+        var problems = new List<string>();
+        if (MinTime < TimeSpan.Zero) problems.Add($"keepalive {nameof(MinTime)} must not be negative (was {MinTime})");
+        if (MaxStrikes < 0) problems.Add($"keepalive {nameof(MaxStrikes)} must not be negative (was {MaxStrikes})");
+        return problems.Count == 0 ? this : throw new ArgumentException(string.Join("; ", problems), nameof(KeepalivePolicy));
     }
 }

@@ -1,9 +1,6 @@
 using Nsm.Healing.Cli.Cluster;
-using Nsm.Healing.Grains;
-using Nsm.Healing.Hosting;
 using Nsm.Simulator;
 using Nsm.Simulator.Topology;
-using Orleans.TestingHost;
 
 namespace Nsm.Healing.Cli.Tests.Support;
 
@@ -13,7 +10,7 @@ namespace Nsm.Healing.Cli.Tests.Support;
 /// </summary>
 public sealed class CliClusterFixture : IAsyncLifetime, IClusterConnector
 {
-    private InProcessTestCluster? _cluster;
+    private HealingCluster? _cluster;
 
     public IClusterClient Client => _cluster?.Client ?? throw new InvalidOperationException("the cluster is not deployed");
 
@@ -24,17 +21,7 @@ public sealed class CliClusterFixture : IAsyncLifetime, IClusterConnector
     public async Task InitializeAsync()
     {
         Simulator = await NsmSimulator.StartAsync(SimulatorTopology.Default(nodes: 1, nsesPerNode: 2));
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo
-            .AddMemoryGrainStorage(HealingStorage.Name)
-            .UseInMemoryReminderService()
-            .AddNsmHealing(configureNsmgr: nsmgr => nsmgr.AllowedAddresses = ["http://127.0.0.1:*", "https://127.0.0.1:*"], configureMonitor: monitor =>
-            {
-                monitor.SweepInterval = TimeSpan.FromSeconds(1);
-                monitor.ReconnectMaxDelay = TimeSpan.FromMilliseconds(500);
-            }));
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await HealingCluster.StartAsync(silos: 1);
     }
 
     public CliRun Cli() => CliRun.Against(this);

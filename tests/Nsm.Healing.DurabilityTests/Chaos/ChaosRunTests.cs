@@ -11,6 +11,7 @@ namespace Nsm.Healing.DurabilityTests.Chaos;
 /// Requests fail or crawl; once the faults stop, every connection must converge as the seed says. The seed is printed,
 /// and named in every failure, with the command that replays it (docs/reliability.md, "Chaos runs").
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ChaosRunTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan ConvergenceTimeout = TimeSpan.FromSeconds(60);

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Nsm.Api;
 
-namespace Nsm.Healing.DurabilityTests.Support;
+// In the tests' own namespace, not Support: Nsm.Healing (referenced through the test support) has a namespace
+// Nsm.Healing.Connections, which would otherwise hide this class from every test under Nsm.Healing.DurabilityTests.
+namespace Nsm.Healing.DurabilityTests;
 
 /// <summary>NSC connections registered through the grain API, as an NSC would register them.</summary>
 public static class Connections

@@ -3,7 +3,6 @@ using System.IO;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Nsm.Healing.LocalProcesses;
-using Nsm.Healing.TestSupport;
 using Nsm.Simulator;
 using Nsm.Simulator.Topology;
 using Orleans.Configuration;

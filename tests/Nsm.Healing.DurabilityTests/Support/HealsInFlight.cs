@@ -5,7 +5,7 @@ using Nsm.Simulator.Recording;
 namespace Nsm.Healing.DurabilityTests.Support;
 
 /// <summary>
-/// Starting and judging heals kept in progress by <see cref="Nsm.Healing.TestSupport.HeldNsmgr"/>, from the NSMgr's
+/// Starting and judging heals kept in progress by <see cref="HeldNsmgr"/>, from the NSMgr's
 /// records: no grain is asked, so no call of ours is what wakes an orphaned heal.
 /// </summary>
 public static class HealsInFlight
@@ -18,11 +18,6 @@ public static class HealsInFlight
             await client.GetGrain<IConnectionGrain>(id).HealNow();
         }
     }
-
-    /// <summary>Until every connection has had a Request fail: all heals are running and retrying.</summary>
-    public static Task WaitUntilRetryingAsync(NsmSimulator simulator, IReadOnlyList<string> ids) => Eventually.True(
-        () => ids.All(id => simulator.Records.Requests(id).Any(r => r.Outcome != StatusCode.OK)),
-        "every heal to have had an attempt fail", TimeSpan.FromSeconds(30));
 
     /// <summary>
     /// Until the NSMgr has accepted a heal Request (<paramref name="heal"/>) for every connection: the heals arrived,

@@ -49,6 +49,7 @@ public sealed class HostileAddressTests(HostileClusterFixture fixture)
         Assert.DoesNotContain(server.Address, await fixture.Client.GetGrain<IMonitorDirectoryGrain>(0).List());
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [MemberData(nameof(Targets))]
     public async Task A_monitor_stream_to_the_address_is_broken_and_dialled_again_with_backoff(string target)

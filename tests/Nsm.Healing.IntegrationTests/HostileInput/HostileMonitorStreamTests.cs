@@ -24,6 +24,7 @@ public sealed class HostileMonitorStreamTests(HostileClusterFixture fixture)
         { "no INITIAL_STATE_TRANSFER ever", "no INITIAL_STATE_TRANSFER within 1 s (Nsm:Monitor:InitialStateTimeout)", 3 },
     };
 
+    [Trait("Category", "Slow")]
     [Theory]
     [MemberData(nameof(HostileStreams))]
     public async Task A_hostile_stream_is_broken_and_dialled_again_and_the_connection_restores(string hostility, string cause, int thirdFailureInARow)

@@ -12,6 +12,7 @@ namespace Nsm.Healing.IntegrationTests.HostileInput;
 [Collection(ClusterCollection.Name)]
 public sealed class UnknownConnectionEventTests(ClusterFixture fixture)
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Events_about_connections_this_monitor_does_not_own_reach_no_grain()
     {

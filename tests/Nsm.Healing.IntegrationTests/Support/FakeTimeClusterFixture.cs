@@ -14,20 +14,7 @@ public sealed class FakeTimeClusterFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
     /// <summary>Advances fake time in steps until <paramref name="condition"/> holds, letting real work (gRPC) finish in between.</summary>
-    public async Task AdvanceUntil(Func<Task<bool>> condition, TimeSpan step, string what)
-    {
-        var deadline = DateTime.UtcNow + Eventually.DefaultTimeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out advancing fake time waiting for: {what}");
-            }
-
-            Time.Advance(step);
-            await Task.Delay(TimeSpan.FromMilliseconds(10));
-        }
-    }
+    public Task AdvanceUntil(Func<Task<bool>> condition, TimeSpan step, string what) => Eventually.AdvanceUntil(Time, condition, step, what);
 }
 
 [CollectionDefinition(Name)]

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Nsm.Healing.IntegrationTests.Support;
 
 /// <summary>
@@ -10,8 +8,7 @@ public sealed class FaultClusterFixture : IAsyncLifetime
 {
     public HealingCluster Cluster { get; private set; } = null!;
 
-    public FaultyGrainStorage Storage => (FaultyGrainStorage)Cluster.Cluster.Silos[0].ServiceProvider
-        .GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(Nsm.Healing.Grains.HealingStorage.Name);
+    public FaultyGrainStorage Storage => Cluster.StorageOf(0);
 
     public async Task InitializeAsync() => Cluster = await HealingCluster.StartAsync(silos: 1, faultyStorage: true, monitor: options =>
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Nsm.Healing.Silo.Configuration;
 
 namespace Nsm.Healing.Silo.Tests.Configuration;
@@ -40,6 +41,39 @@ public sealed class SiloConfigurationTests
             ("Nsm:Cluster:Profile", "Redis"), ("Nsm:Cluster:Redis:ConnectionString", "a:6379"), ("ConnectionStrings:redis", "b:6379")));
 
         Assert.Equal(("a:6379", "Nsm:Cluster:Redis:ConnectionString"), (options.Redis.ConnectionString, options.Redis.ConnectionStringSource));
+    }
+
+    [Fact]
+    public void Bad_settings_of_every_section_are_reported_together_each_by_the_key_typed()
+    {
+        var error = Assert.Throws<InvalidSiloConfigurationException>(() => SiloConfiguration.Load(Settings.Of(
+            ("Nsm:Cluster:SiloPort", "0"),
+            ("Nsm:Nsmgr:AllowedAddresses:0", "10.0.0.1:5001"),
+            ("Nsm:Nsmgr:DialTimeout", "00:00:00"),
+            ("Nsm:Monitor:BatchSize", "0"),
+            ("Nsm:Connections:BackstopReminderPeriod", "-00:01:00"))));
+
+        Assert.Equal(
+        [
+            "Nsm:Nsmgr:DialTimeout must be positive (was 00:00:00)",
+            "Nsm:Nsmgr:AllowedAddresses:0 must start with http://, https://, tcp:// or unix:// (was '10.0.0.1:5001')",
+            "Nsm:Connections:BackstopReminderPeriod must be positive (was -00:01:00)",
+            "Nsm:Monitor:BatchSize must be at least 1 (was 0)",
+            "Nsm:Cluster:SiloPort must be between 1 and 65535 (was 0)",
+        ], error.Problems);
+    }
+
+    [Fact]
+    public void Options_failures_gathered_from_several_options_classes_are_one_list()
+    {
+        var gathered = new AggregateException(
+            new OptionsValidationException("nsmgr", typeof(object), ["Nsm:Nsmgr:DialTimeout must be positive (was 00:00:00)"]),
+            new OptionsValidationException("monitor", typeof(object), ["Nsm:Monitor:BatchSize must be at least 1 (was 0)", "Nsm:Monitor:SweepInterval must be positive (was 00:00:00)"]));
+
+        Assert.Equal(
+            ["Nsm:Nsmgr:DialTimeout must be positive (was 00:00:00)", "Nsm:Monitor:BatchSize must be at least 1 (was 0)", "Nsm:Monitor:SweepInterval must be positive (was 00:00:00)"],
+            OptionsFailures.Of(gathered));
+        Assert.Empty(OptionsFailures.Of(new AggregateException(new InvalidOperationException("not an options problem"))));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using Nsm.Healing.Silo.Configuration;
+using Nsm.Healing.Testing.Tls;
 
 namespace Nsm.Healing.Silo.Tests.Configuration;
 
@@ -123,7 +124,7 @@ public sealed class SiloOptionsValidatorTests
     [Fact]
     public void Tls_files_must_hold_certificates()
     {
-        using var files = new TemporaryFiles();
+        using var files = new TestCertificateAuthority();
         var options = Redis();
         options.Redis.CaCertificate = files.Write("ca.crt", "not a certificate");
         options.Redis.ClientCertificate = files.Write("client.crt", "not a certificate");
@@ -139,12 +140,12 @@ public sealed class SiloOptionsValidatorTests
     [Fact]
     public void Pem_certificates_are_accepted()
     {
-        using var files = new TemporaryFiles();
-        var (certificate, key) = TestCertificates.SelfSignedPem();
+        using var ca = new TestCertificateAuthority();
+        var (certificate, key) = ca.IssuePem("client");
         var options = Redis();
-        options.Redis.CaCertificate = files.Write("ca.crt", certificate);
-        options.Redis.ClientCertificate = files.Write("client.crt", certificate);
-        options.Redis.ClientKey = files.Write("client.key", key);
+        options.Redis.CaCertificate = ca.CaPath;
+        options.Redis.ClientCertificate = certificate;
+        options.Redis.ClientKey = key;
 
         Assert.Empty(SiloOptionsValidator.Problems(options));
     }

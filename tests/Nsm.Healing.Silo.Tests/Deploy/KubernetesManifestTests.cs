@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Nsm.Healing.Silo.Configuration;
 using Nsm.Healing.Silo.Health;
 using Nsm.Healing.Silo.Tests.Configuration;
+using Nsm.Healing.Testing.Tls;
 using YamlDotNet.RepresentationModel;
 
 namespace Nsm.Healing.Silo.Tests.Deploy;
@@ -245,12 +246,12 @@ public sealed class KubernetesManifestTests
                 : References(Manifest.Text(variable, "value")).Aggregate(Manifest.Text(variable, "value")!, (value, reference) => value.Replace($"$({reference})", environment[reference]));
         }
 
-        using var files = new TemporaryFiles();
-        var (certificate, privateKey) = TestCertificates.SelfSignedPem();
+        using var files = new TestCertificateAuthority();
+        var (certificatePath, keyPath) = files.IssuePem("silo");
+        var (certificate, privateKey, caCertificate) = (File.ReadAllText(certificatePath), File.ReadAllText(keyPath), File.ReadAllText(files.CaPath));
         var caKey = "Nsm__Cluster__Redis__CaCertificate";
-        environment[caKey] = files.Write("ca.crt", MountedSecretFile(container, environment[caKey], certificate));
-        // Cluster TLS: a self-signed certificate is its own CA.
-        foreach (var (tlsKey, standIn) in new[] { ("Certificate", certificate), ("Key", privateKey), ("CaCertificate", certificate) })
+        environment[caKey] = files.Write("ca.crt", MountedSecretFile(container, environment[caKey], caCertificate));
+        foreach (var (tlsKey, standIn) in new[] { ("Certificate", certificate), ("Key", privateKey), ("CaCertificate", caCertificate) })
         {
             var variable = $"Nsm__Cluster__Tls__{tlsKey}";
             environment[variable] = files.Write($"cluster-tls-{tlsKey}", MountedSecretFile(container, environment[variable], standIn));

@@ -1,6 +1,7 @@
 using Nsm.Healing.Silo.Configuration;
 using Nsm.Healing.Silo.Hosting;
 using Nsm.Healing.Silo.Tests.Configuration;
+using Nsm.Healing.Testing.Tls;
 
 namespace Nsm.Healing.Silo.Tests.Hosting;
 
@@ -36,15 +37,15 @@ public sealed class RedisConnectionTests
     [Fact]
     public void Tls_material_is_loaded_from_its_files()
     {
-        using var files = new TemporaryFiles();
-        var (certificate, key) = TestCertificates.SelfSignedPem();
+        using var ca = new TestCertificateAuthority();
+        var (certificate, key) = ca.IssuePem("client");
 
         var configuration = RedisConnection.Configure(new RedisConnectionOptions
         {
             ConnectionString = "redis-0.redis:6379,ssl=true",
-            CaCertificate = files.Write("ca.crt", certificate),
-            ClientCertificate = files.Write("client.crt", certificate),
-            ClientKey = files.Write("client.key", key),
+            CaCertificate = ca.CaPath,
+            ClientCertificate = certificate,
+            ClientKey = key,
         });
 
         Assert.True(configuration.Ssl);

@@ -19,6 +19,7 @@ namespace Nsm.Healing.Silo.Tests.Telemetry;
 /// </summary>
 public sealed class TelemetryExportTests
 {
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(OtlpExportProtocol.Grpc, "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", "/opentelemetry.proto.collector.trace.v1.TraceService/Export")]
     [InlineData(OtlpExportProtocol.HttpProtobuf, "/v1/metrics", "/v1/traces")]

@@ -56,14 +56,13 @@ public sealed class AdmissionLeaseTests
 
     [Fact]
     public void The_default_lease_covers_a_close_and_a_request_of_the_default_request_timeout() =>
-        Assert.Null(new MonitorOptions().FindProblem());
+        Assert.Empty(new MonitorOptions().Problems());
 
     [Fact]
     public void A_lease_shorter_than_the_longest_attempt_is_refused_naming_both_settings()
     {
-        var problem = new MonitorOptions { AdmissionLease = TimeSpan.FromSeconds(20) }.FindProblem();
+        var problem = Assert.Single(new MonitorOptions { AdmissionLease = TimeSpan.FromSeconds(20) }.Problems());
 
-        Assert.NotNull(problem);
         Assert.Contains("Nsm:Monitor:AdmissionLease", problem);
         Assert.Contains("HealPolicy.RequestTimeout", problem);
         Assert.Contains("00:00:35", problem);

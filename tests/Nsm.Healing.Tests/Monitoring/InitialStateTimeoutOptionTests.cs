@@ -12,5 +12,6 @@ public sealed class InitialStateTimeoutOptionTests
     [InlineData(0)]
     [InlineData(-1)]
     public void A_timeout_that_is_not_positive_is_refused_naming_the_key(int seconds) =>
-        Assert.Equal("Nsm:Monitor:InitialStateTimeout must be positive", new MonitorOptions { InitialStateTimeout = TimeSpan.FromSeconds(seconds) }.FindProblem());
+        Assert.Equal([$"Nsm:Monitor:InitialStateTimeout must be positive (was {TimeSpan.FromSeconds(seconds)})"],
+            new MonitorOptions { InitialStateTimeout = TimeSpan.FromSeconds(seconds) }.Problems());
 }

@@ -16,6 +16,7 @@ public sealed class ConnectionMachineProperties(ITestOutputHelper output)
     /// <summary>Due wakeups allowed to settle once faults stop: a queued heal asks again, an attempt then succeeds.</summary>
     private const int SettleSteps = 8;
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Every_interleaving_keeps_the_healing_invariants() =>
         Generators.Scenario(Generators.AnyStep).Sample(
@@ -37,6 +38,7 @@ public sealed class ConnectionMachineProperties(ITestOutputHelper output)
             },
             iter: Generators.Iterations, writeLine: output.WriteLine, print: Describe);
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void A_data_plane_reported_down_while_up_leads_to_a_reselect() =>
         Generators.Scenario(Generators.AnyStep).Sample(

@@ -1,9 +1,10 @@
+using Grpc.Core;
 using Nsm.Simulator;
 
-namespace Nsm.Healing.TestSupport;
+namespace Nsm.Healing.Testing;
 
 /// <summary>
-/// Heals kept in progress on purpose, shared by the durability tests and the recovery benchmark (linked into both):
+/// Heals kept in progress on purpose, shared by the durability tests and the recovery benchmark:
 /// while <see cref="Hold"/> is in force the NSMgr delays every Request and then fails it, so each heal keeps retrying
 /// with a Request in flight much of the time and none succeeds until <see cref="Release"/>.
 /// </summary>
@@ -22,6 +23,11 @@ public static class HeldNsmgr
         simulator.Faults.SetRequestFailureProbability(0);
         simulator.Faults.SetRequestLatency(TimeSpan.Zero);
     }
+
+    /// <summary>Until every connection has had a Request fail: all heals are running and retrying.</summary>
+    public static Task WaitUntilRetryingAsync(NsmSimulator simulator, IReadOnlyList<string> ids) => Eventually.True(
+        () => ids.All(id => simulator.Records.Requests(id).Any(r => r.Outcome != StatusCode.OK)),
+        "every heal to have had an attempt fail", TimeSpan.FromSeconds(30));
 
     /// <summary>
     /// Breaks each connection's data plane and says so, as the NSC's liveness reporter would about the connection it

@@ -4,7 +4,7 @@ using Nsm.Healing.Client;
 using Nsm.Simulator;
 using Nsm.Simulator.Topology;
 
-namespace Nsm.Healing.IntegrationTests.Support;
+namespace Nsm.Healing.Testing;
 
 /// <summary>
 /// One test's world: its own simulator over real loopback gRPC, the shared cluster (whose monitor workers

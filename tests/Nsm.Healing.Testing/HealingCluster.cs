@@ -5,11 +5,12 @@ using Nsm.Healing.Identity;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
 using Orleans.Reminders;
+using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Runtime.Hosting;
 using Orleans.TestingHost;
 
-namespace Nsm.Healing.IntegrationTests.Support;
+namespace Nsm.Healing.Testing;
 
 /// <summary>
 /// An in-process Orleans cluster with connection healing, memory storage and in-memory reminders.
@@ -34,28 +35,20 @@ public sealed class HealingCluster : IAsyncDisposable
     /// <summary>Tests dial simulators and hostile servers on loopback and unix sockets; nothing else.</summary>
     public static readonly string[] LoopbackNsmgrs = ["http://127.0.0.1:*", "https://127.0.0.1:*", "https://localhost:*", "unix://*"];
 
-    /// <param name="processWideStorage">State that survives an in-process silo kill (see <see cref="ProcessWideGrainStorage"/>).</param>
-    /// <param name="faultyStorage">Storage that fails or holds writes on demand (see <see cref="FaultyGrainStorage"/>).</param>
-    /// <param name="failOnDemandStorage">Each silo's storage is a <see cref="FailOnDemandGrainStorage"/> (see <see cref="StorageOf"/>).</param>
+    /// <param name="processWideStorage">State that survives an in-process silo kill (see <see cref="GrainStateStore.ProcessWide"/>).</param>
+    /// <param name="faultyStorage">Each silo's storage fails or holds writes on demand (see <see cref="StorageOf"/>).</param>
     public static async Task<HealingCluster> StartAsync(
         int silos = 2, TimeProvider? grainTime = null, bool processWideStorage = false,
-        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null, bool faultyStorage = false, bool failOnDemandStorage = false,
+        Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null, bool faultyStorage = false,
         Action<IdentityOptions>? identity = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
         {
-            if (faultyStorage)
+            if (faultyStorage || processWideStorage)
             {
-                silo.Services.AddGrainStorage(HealingStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<FaultyGrainStorage>(services));
-            }
-            else if (failOnDemandStorage)
-            {
-                silo.Services.AddGrainStorage(HealingStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<FailOnDemandGrainStorage>(services));
-            }
-            else if (processWideStorage)
-            {
-                silo.Services.AddGrainStorage(HealingStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<ProcessWideGrainStorage>(services));
+                silo.Services.AddGrainStorage(HealingStorage.Name, (services, _) => new FaultyGrainStorage(
+                    services.GetRequiredService<Serializer>(), processWideStorage ? GrainStateStore.ProcessWide : new GrainStateStore()));
             }
             else
             {
@@ -81,9 +74,9 @@ public sealed class HealingCluster : IAsyncDisposable
         return new HealingCluster(cluster);
     }
 
-    /// <summary>The grain storage of silo <paramref name="silo"/>, when the cluster was started with fail-on-demand storage.</summary>
-    public FailOnDemandGrainStorage StorageOf(int silo = 0) =>
-        (FailOnDemandGrainStorage)Cluster.Silos[silo].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(HealingStorage.Name);
+    /// <summary>The grain storage of silo <paramref name="silo"/>, when the cluster was started with faulty or process-wide storage.</summary>
+    public FaultyGrainStorage StorageOf(int silo = 0) =>
+        (FaultyGrainStorage)Cluster.Silos[silo].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(HealingStorage.Name);
 
     public IConnectionGrain Connection(string id) => Client.GetGrain<IConnectionGrain>(id);
 

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
-namespace Nsm.Healing.TestSupport;
+namespace Nsm.Healing.Testing;
 
 /// <summary>
 /// The Orleans client an NSC would run against a cluster on the Redis profile, shared by the durability tests and the
-/// recovery benchmark (linked into both). Started, or disposed when it cannot start.
+/// recovery benchmark. Started, or disposed when it cannot start.
 /// </summary>
 public static class RedisClusterClient
 {
