@@ -39,14 +39,15 @@ public static class FootprintBenchmark
     private const string Nsmgr = "nsmgr-1";
 
     /// <param name="redis">Connection state in this Redis (the production profile's storage); null: in the silo's memory.</param>
-    public static async Task<FootprintResult> RunAsync(int connections, RedisServer? redis, int repeats, TextWriter log)
+    /// <param name="gcdumpDirectory">Heap dumps of each repeat's process go here (see <see cref="FootprintProcess"/>); none when null.</param>
+    public static async Task<FootprintResult> RunAsync(int connections, RedisServer? redis, int repeats, TextWriter log, string? gcdumpDirectory = null)
     {
         var storage = redis is null ? "memory" : "redis";
         var samples = new List<FootprintSample>();
         for (var repeat = 0; repeat < repeats; repeat++)
         {
             await using var sim = await NsmSimulator.StartAsync(HealStormBenchmark.Topology(connections));
-            var sample = await MeasureInOwnProcessAsync(connections, sim.NsmgrAddress(Nsmgr), redis?.ConnectionString, $"footprint-{storage}-{repeat}-{Guid.NewGuid():N}");
+            var sample = await MeasureInOwnProcessAsync(connections, sim.NsmgrAddress(Nsmgr), redis?.ConnectionString, $"footprint-{storage}-{repeat}-{Guid.NewGuid():N}", gcdumpDirectory);
             samples.Add(sample);
             log.WriteLine($"  footprint N={connections}, {storage} storage, repeat {repeat + 1}: {PerConnection(sample.HeapRegistered - sample.HeapBefore, connections):0} B held, " +
                           $"{PerConnection(sample.HeapRegistered - sample.HeapDeactivated, connections):0} B activations, {PerConnection(sample.HeapDeactivated - sample.HeapBefore, connections):0} B deactivated");
@@ -64,12 +65,12 @@ public static class FootprintBenchmark
     internal static Task Register(BenchCluster cluster, string address, string id, string endpoint) =>
         cluster.Connection(id).Request(new ConnectionRequest { NsmgrAddress = address, Request = NsmWire.NewRequest(id, endpoint: endpoint), ClientName = "nsc-bench" });
 
-    private static async Task<FootprintSample> MeasureInOwnProcessAsync(int connections, string address, string? redis, string idPrefix)
+    private static async Task<FootprintSample> MeasureInOwnProcessAsync(int connections, string address, string? redis, string idPrefix, string? gcdumpDirectory)
     {
         // This benchmark again, as its own apphost or through the dotnet host, whichever started this process.
         var host = Environment.ProcessPath ?? throw new InvalidOperationException("no process path to start the footprint process from");
         var arguments = Path.GetFileNameWithoutExtension(host) == "dotnet" ? [Assembly.GetEntryAssembly()!.Location] : new List<string>();
-        arguments.AddRange(FootprintProcess.Arguments(connections, address, DevelopmentTrust.WorkloadApiSocket, redis, idPrefix));
+        arguments.AddRange(FootprintProcess.Arguments(connections, address, DevelopmentTrust.WorkloadApiSocket, redis, idPrefix, gcdumpDirectory));
         var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         arguments.ForEach(start.ArgumentList.Add);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {host}");

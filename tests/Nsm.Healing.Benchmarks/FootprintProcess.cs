@@ -20,9 +20,11 @@ public static class FootprintProcess
     public const string Mode = "footprint-process";
 
     /// <summary>The arguments that start this process's work (after the executable).</summary>
-    public static IEnumerable<string> Arguments(int connections, string nsmgrAddress, string workloadApiSocket, string? redis, string idPrefix) =>
+    /// <param name="gcdumpDirectory">Where to write a heap dump (dotnet-gcdump) with all N registered and one with none active; none when null.</param>
+    public static IEnumerable<string> Arguments(int connections, string nsmgrAddress, string workloadApiSocket, string? redis, string idPrefix, string? gcdumpDirectory) =>
         [Mode, "--connections", connections.ToString(), "--nsmgr", nsmgrAddress, "--workload-api", workloadApiSocket, "--ids", idPrefix,
-            .. redis is null ? Array.Empty<string>() : ["--redis", redis]];
+            .. redis is null ? Array.Empty<string>() : ["--redis", redis],
+            .. gcdumpDirectory is null ? Array.Empty<string>() : ["--gcdump", gcdumpDirectory]];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
@@ -43,11 +45,38 @@ public static class FootprintProcess
             await FootprintBenchmark.Register(cluster, address, ids[i], HealStormBenchmark.SpreadOver(topology, i)));
         register.Stop();
         var registered = ManagedHeap.Measure();
+        var dumps = Optional(args, "--gcdump");
+        await DumpHeapAsync(dumps, $"{idPrefix}-registered");
 
         await cluster.DeactivateConnectionGrainsAsync([.. ids, warmUp]);
         var deactivated = ManagedHeap.Measure();
+        await DumpHeapAsync(dumps, $"{idPrefix}-deactivated");
         await output.WriteLineAsync(FootprintSample.Marker + JsonSerializer.Serialize(new FootprintSample(before, registered, deactivated, register.Elapsed.TotalSeconds)));
         return 0;
+    }
+
+    /// <summary>What holds the bytes: a dotnet-gcdump of this process (the tool must be installed: dotnet tool install -g dotnet-gcdump).</summary>
+    private static async Task DumpHeapAsync(string? directory, string name)
+    {
+        if (directory is null)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(directory);
+        var start = new ProcessStartInfo("dotnet-gcdump") { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "collect", "-p", Environment.ProcessId.ToString(), "-o", Path.Combine(directory, name + ".gcdump") })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var tool = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet-gcdump");
+        await tool.StandardOutput.ReadToEndAsync();
+        await tool.WaitForExitAsync();
+        if (tool.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet-gcdump exited with {tool.ExitCode}");
+        }
     }
 
     private static string? Optional(string[] args, string name)

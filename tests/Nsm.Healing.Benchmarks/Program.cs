@@ -16,7 +16,7 @@ if (mode == FootprintProcess.Mode)
 
 if (mode is not ("all" or "smoke" or "micro" or "footprint" or "single" or "storm" or "render"))
 {
-    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro|footprint|single|storm [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...] [--footprint-repeats N]");
+    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro|footprint|single|storm [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...] [--footprint-repeats N] [--footprint-gcdump DIR]");
     Console.Error.WriteLine("       Nsm.Healing.Benchmarks render   (docs/benchmarks.md again from BenchmarkResults/latest-all.json and the notes)");
     return 2;
 }
@@ -48,6 +48,8 @@ var silos = IntOption("--silos") ?? 2;
 var stormRepeats = IntOption("--storm-repeats") ?? (smoke ? 1 : 3);
 var footprints = Option("--footprint")?.Split(',').Select(int.Parse).ToArray() ?? (smoke ? [200] : [10_000, 100_000]);
 var footprintRepeats = IntOption("--footprint-repeats") ?? (smoke ? 1 : 3);
+// What holds the bytes: each footprint process writes heap dumps here (needs dotnet-gcdump on the PATH).
+var footprintDumps = Option("--footprint-gcdump");
 var root = RepositoryRoot();
 var log = Console.Out;
 var started = DateTimeOffset.UtcNow;
@@ -91,10 +93,10 @@ if (footprints.Length > 0)
     foreach (var n in footprints)
     {
         log.WriteLine($"footprint: {n} connections in one silo");
-        footprint.Add(await FootprintBenchmark.RunAsync(n, redis: null, footprintRepeats, log));
+        footprint.Add(await FootprintBenchmark.RunAsync(n, redis: null, footprintRepeats, log, footprintDumps));
         if (redis is not null)
         {
-            footprint.Add(await FootprintBenchmark.RunAsync(n, redis, footprintRepeats, log));
+            footprint.Add(await FootprintBenchmark.RunAsync(n, redis, footprintRepeats, log, footprintDumps));
         }
     }
 }
