@@ -306,7 +306,7 @@ public sealed class ConnectionGrain(
                 // registered (or being registered) already, e.g. left by the last heal until its next tick, is enough.
                 if (_backstop is null && _backstopRegistration.IsCompleted)
                 {
-                    _backstopRegistration = RegisterBackstop();
+                    _backstopRegistration = RegisterBackstopAlongside();
                 }
 
                 break;
@@ -469,6 +469,16 @@ public sealed class ConnectionGrain(
         var period = options.Value.BackstopReminderPeriod;
         // Never due at once: a reminder due immediately may lose its first tick, and the timer covers the present.
         _backstop = await this.RegisterOrUpdateReminder(HealingStorage.BackstopReminder, period, period);
+    }
+
+    /// <summary>
+    /// Registers once this turn yields (the claim's write is the next await): the registration's own work then overlaps
+    /// that write instead of delaying it. The reminder is registered as early as before, while the attempt is in flight.
+    /// </summary>
+    private async Task RegisterBackstopAlongside()
+    {
+        await Task.Yield();
+        await RegisterBackstop();
     }
 
     private async Task SettleBackstopRegistration()
