@@ -16,7 +16,7 @@ if (mode == FootprintProcess.Mode)
 
 if (mode is not ("all" or "smoke" or "micro" or "footprint" or "single" or "storm" or "render"))
 {
-    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro|footprint|single|storm [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...] [--footprint-repeats N] [--footprint-gcdump DIR]");
+    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro|footprint|single|storm [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...] [--footprint-repeats N] [--footprint-gcdump DIR] [--large-storm N]");
     Console.Error.WriteLine("       Nsm.Healing.Benchmarks render   (docs/benchmarks.md again from BenchmarkResults/latest-all.json and the notes)");
     return 2;
 }
@@ -145,6 +145,15 @@ foreach (var (n, latency) in stormCases)
             stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, n, latency, log, "c200", o => o.ReconnectMaxDelay = TimeSpan.FromMilliseconds(200)));
         }
     }
+}
+
+// 100k: ours only, one round. The baseline would hold 100 000 gRPC streams (and clients) in this one process; it is
+// not run at this size, and the report says so.
+var largeStorm = IntOption("--large-storm") ?? (mode == "all" ? 100_000 : 0);
+if (largeStorm > 0)
+{
+    log.WriteLine($"heal storm: N={largeStorm}, ours only, one round");
+    stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, largeStorm, TimeSpan.Zero, log));
 }
 
 var ingestion = mode is "all" or "smoke"
