@@ -25,7 +25,8 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <param name="monitor">Overrides of the monitor defaults, for what-if runs only.</param>
     /// <param name="redisStorage">A Redis connection string: connection state in Redis, as on the Redis profile, instead of in the silo's memory.</param>
     /// <param name="secure">SVIDs from the development Workload API (the default), or Nsm:Identity:Source=None for a plaintext simulator.</param>
-    public static async Task<BenchCluster> StartAsync(int silos, Action<MonitorOptions>? monitor = null, string? redisStorage = null, bool secure = true)
+    /// <param name="workloadApiSocket">The Workload API to take SVIDs from: another process's, whose simulator trusts it; this process's own when null.</param>
+    public static async Task<BenchCluster> StartAsync(int silos, Action<MonitorOptions>? monitor = null, string? redisStorage = null, bool secure = true, string? workloadApiSocket = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
@@ -45,7 +46,7 @@ public sealed class BenchCluster : IAsyncDisposable
                 configureIdentity: identity =>
                 {
                     identity.Source = secure ? IdentitySource.WorkloadApi : IdentitySource.None;
-                    identity.WorkloadApiSocket = secure ? DevelopmentTrust.WorkloadApiSocket : null;
+                    identity.WorkloadApiSocket = secure ? workloadApiSocket ?? DevelopmentTrust.WorkloadApiSocket : null;
                 });
         });
         var cluster = builder.Build();

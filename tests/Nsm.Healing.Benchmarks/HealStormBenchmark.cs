@@ -45,14 +45,20 @@ public static class HealStormBenchmark
         int silos, int connections, TimeSpan nsmgrLatency, TextWriter log, string variant = "c", Action<MonitorOptions>? monitor = null, bool secure = true)
     {
         await using var cluster = await BenchCluster.StartAsync(silos, monitor, secure: secure);
-        await using var sim = await NsmSimulator.StartAsync(
-            SimulatorTopology.Default(nodes: 1, forwardersPerNode: 2, nsesPerNode: 2), security: secure ? null : SimulatorSecurity.Plaintext);
+        // Two NSEs up to 16k connections, as always; more beyond, named round-robin, so no NSE runs out of addresses.
+        var topology = Topology(connections);
+        await using var sim = await NsmSimulator.StartAsync(topology, security: secure ? null : SimulatorSecurity.Plaintext);
         var address = sim.NsmgrAddress(Nsmgr);
         var ids = Enumerable.Range(0, connections).Select(i => $"storm-ours-{i}").ToArray();
         var heapBefore = ManagedHeap.Measure();
         var register = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = RegisterParallelism }, async (id, _) =>
-            await cluster.Connection(id).Request(new ConnectionRequest { NsmgrAddress = address, Request = NsmWire.NewRequest(id), ClientName = "nsc-bench" }));
+        await Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = RegisterParallelism }, async (i, _) =>
+            await cluster.Connection(ids[i]).Request(new ConnectionRequest
+            {
+                NsmgrAddress = address,
+                Request = NsmWire.NewRequest(ids[i], endpoint: connections > 16_000 ? SpreadOver(topology, i) : ""),
+                ClientName = "nsc-bench",
+            }));
         await Eventually.True(async () => (await cluster.Monitor(address).GetStatus()) is { StreamConnected: true } status && status.RegisteredConnections == connections,
             "the monitor to hold every connection", TimeSpan.FromMinutes(2));
         register.Stop();

@@ -3,10 +3,13 @@ using System.Text;
 
 namespace Nsm.Healing.Benchmarks;
 
-/// <summary>Renders the ingestion benchmark as a section of docs/benchmarks.md, against the 50k no-op events/s target.</summary>
+/// <summary>Renders the ingestion benchmark as a section of docs/benchmarks.md, against the 50k no-op events/s and 0.8-of-the-floor changing events targets.</summary>
 public static class IngestionReport
 {
     private const double NoOpTarget = 50_000;
+
+    // Changing (DOWN) events delivered into the connection grains, against the bare reader (issue 15).
+    private const double ChangingTarget = 0.8;
 
     public static string Render(IReadOnlyList<IngestionResult> results)
     {
@@ -29,10 +32,11 @@ public static class IngestionReport
         md.AppendLine("|---|---:|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
+            var ratio = r.OursEventsPerSecond / r.FloorEventsPerSecond;
             var target = r.Events.StartsWith("no-op", StringComparison.Ordinal)
                 ? $"≥ {NoOpTarget:0} no-op events/s: {(r.OursEventsPerSecond >= NoOpTarget ? "met" : "**missed**")}"
-                : "–";
-            md.AppendLine($"| {r.Events} | {r.EventsPerRound} | {r.Rounds} | {F(r.FloorEventsPerSecond)} | {F(r.OursEventsPerSecond)} | {(r.OursEventsPerSecond / r.FloorEventsPerSecond).ToString("0.00", CultureInfo.InvariantCulture)} | {target} |");
+                : $"ours/floor ≥ {ChangingTarget.ToString("0.0", CultureInfo.InvariantCulture)}: {(ratio >= ChangingTarget ? "met" : "**missed**")} ({ratio.ToString("0.00", CultureInfo.InvariantCulture)})";
+            md.AppendLine($"| {r.Events} | {r.EventsPerRound} | {r.Rounds} | {F(r.FloorEventsPerSecond)} | {F(r.OursEventsPerSecond)} | {ratio.ToString("0.00", CultureInfo.InvariantCulture)} | {target} |");
         }
 
         return md.ToString();

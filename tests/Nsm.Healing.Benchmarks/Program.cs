@@ -6,11 +6,17 @@ using Nsm.Healing;
 using Nsm.Healing.Benchmarks;
 using Nsm.Healing.LocalProcesses;
 
-// dotnet run -c Release --project tests/Nsm.Healing.Benchmarks -- all|smoke|micro|footprint [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...]
+// dotnet run -c Release --project tests/Nsm.Healing.Benchmarks -- all|smoke|micro|footprint|single|storm [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...]
 var mode = args.FirstOrDefault() ?? "";
-if (mode is not ("all" or "smoke" or "micro" or "footprint" or "render"))
+if (mode == FootprintProcess.Mode)
 {
-    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro|footprint [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...]");
+    // Started by the footprint benchmark: one measurement in a process of its own.
+    return await FootprintProcess.RunAsync(args, Console.Out);
+}
+
+if (mode is not ("all" or "smoke" or "micro" or "footprint" or "single" or "storm" or "render"))
+{
+    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro|footprint|single|storm [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...] [--footprint-repeats N] [--footprint-gcdump DIR] [--large-storm N]");
     Console.Error.WriteLine("       Nsm.Healing.Benchmarks render   (docs/benchmarks.md again from BenchmarkResults/latest-all.json and the notes)");
     return 2;
 }
@@ -41,6 +47,9 @@ var storms = Option("--storm")?.Split(',').Select(int.Parse).ToArray() ?? (smoke
 var silos = IntOption("--silos") ?? 2;
 var stormRepeats = IntOption("--storm-repeats") ?? (smoke ? 1 : 3);
 var footprints = Option("--footprint")?.Split(',').Select(int.Parse).ToArray() ?? (smoke ? [200] : [10_000, 100_000]);
+var footprintRepeats = IntOption("--footprint-repeats") ?? (smoke ? 1 : 3);
+// What holds the bytes: each footprint process writes heap dumps here (needs dotnet-gcdump on the PATH).
+var footprintDumps = Option("--footprint-gcdump");
 var root = RepositoryRoot();
 var log = Console.Out;
 var started = DateTimeOffset.UtcNow;
@@ -61,13 +70,17 @@ if (mode is "all" or "micro")
     }
 }
 
-if (mode is "micro" or "footprint")
+if (mode is "micro" or "footprint" or "storm")
 {
     samples = 0;
+}
+
+if (mode is "micro" or "footprint" or "single")
+{
     storms = [];
 }
 
-if (mode == "micro")
+if (mode is "micro" or "single" or "storm")
 {
     footprints = [];
 }
@@ -80,10 +93,10 @@ if (footprints.Length > 0)
     foreach (var n in footprints)
     {
         log.WriteLine($"footprint: {n} connections in one silo");
-        footprint.Add(await FootprintBenchmark.RunAsync(n, redis: null, log));
+        footprint.Add(await FootprintBenchmark.RunAsync(n, redis: null, footprintRepeats, log, footprintDumps));
         if (redis is not null)
         {
-            footprint.Add(await FootprintBenchmark.RunAsync(n, redis, log));
+            footprint.Add(await FootprintBenchmark.RunAsync(n, redis, footprintRepeats, log, footprintDumps));
         }
     }
 }
@@ -95,7 +108,8 @@ if (samples > 0)
 
 var singleHeal = new List<SingleHealResult>();
 // Security on (mTLS, a signed token per call) is what production runs; the same heals with it off price the signing.
-foreach (var secure in new[] { true, false })
+// One part alone (single, storm) runs production's security only, to compare variants side by side in little time.
+foreach (var secure in mode is "single" or "storm" ? [true] : new[] { true, false })
 {
     await using var cluster = await BenchCluster.StartAsync(silos, secure: secure);
     foreach (var heal in samples > 0 ? [HealDecision.Restore, HealDecision.Reselect] : Array.Empty<HealDecision>())
@@ -106,7 +120,7 @@ foreach (var secure in new[] { true, false })
 
 var stormResults = new List<StormResult>();
 var stormCases = storms.Select(n => (N: n, Latency: TimeSpan.Zero)).ToList();
-if (!smoke && storms.Length > 0)
+if (mode == "all" && storms.Length > 0)
 {
     // The simulator answers in microseconds, so concurrency at it barely builds up; a 5 ms NSMgr shows what storm control does.
     stormCases.Add((storms.Min(), TimeSpan.FromMilliseconds(5)));
@@ -120,13 +134,26 @@ foreach (var (n, latency) in stormCases)
         log.WriteLine($"heal storm: N={n}, NSMgr latency {latency.TotalMilliseconds} ms, round {round + 1}");
         stormResults.Add(await HealStormBenchmark.RunUpstreamAsync(n, TimeSpan.FromMilliseconds(200), latency, log));
         stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, n, latency, log));
-        stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, n, latency, log, "c-plain", secure: false));
-        if (!smoke)
+        if (mode != "storm")
+        {
+            stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, n, latency, log, "c-plain", secure: false));
+        }
+
+        if (mode is not ("smoke" or "storm"))
         {
             // What-if, not the product's defaults: the monitor stream retries a lost NSMgr at most every 200 ms.
             stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, n, latency, log, "c200", o => o.ReconnectMaxDelay = TimeSpan.FromMilliseconds(200)));
         }
     }
+}
+
+// 100k: ours only, one round. The baseline would hold 100 000 gRPC streams (and clients) in this one process; it is
+// not run at this size, and the report says so.
+var largeStorm = IntOption("--large-storm") ?? (mode == "all" ? 100_000 : 0);
+if (largeStorm > 0)
+{
+    log.WriteLine($"heal storm: N={largeStorm}, ours only, one round");
+    stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, largeStorm, TimeSpan.Zero, log));
 }
 
 var ingestion = mode is "all" or "smoke"
@@ -143,7 +170,7 @@ var costs = mode is "all" or "smoke"
     ? await CostsBenchmark.RunAsync(connections: smoke ? 2_000 : 100_000, silos: 3, log)
     : [];
 
-var simulatorBytes = storms.Length > 0 ? await HealStormBenchmark.SimulatorBytesPerConnectionAsync(storms.Max()) : double.NaN;
+var simulatorBytes = mode is "all" or "smoke" && storms.Length > 0 ? await HealStormBenchmark.SimulatorBytesPerConnectionAsync(storms.Max()) : double.NaN;
 var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Current(), silos, samples, singleHeal, stormResults, micro, simulatorBytes, footprint, recovery, ingestion, costs);
 var resultsDirectory = Path.Combine(root, "BenchmarkResults");
 Directory.CreateDirectory(resultsDirectory);

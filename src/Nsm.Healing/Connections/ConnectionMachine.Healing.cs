@@ -282,9 +282,9 @@ public sealed partial class ConnectionMachine
 
         // A restore's answer is the connection stored already; a reselect's is a new one, to be undone if not stored.
         BecomeUp(new Write.HealDone(State.NsmgrAddress!, heal.Decision == HealDecision.Reselect ? answer : null), effects);
+        // The backstop stays registered: its next tick sees Up and drops it, off the heal path, and a heal that starts
+        // before then finds it registered already. Up is stored first, so that tick cannot resume a finished heal.
         effects.Add(new Observe(new ConnectionNote.HealEnded(finished)));
-        // Up is stored first; a reminder left behind unregisters itself at its next tick once it sees Up.
-        effects.Add(new DropBackstop());
     }
 
     private void OnAttemptFailed(Exception error, string statusCode, EffectBatch effects)

@@ -56,10 +56,11 @@ public sealed partial class ConnectionMachine
                 BecomeClosed(effects);
                 break;
             case (Awaiting.Writing, StorageWritten):
-                AddAll(_afterWrite, effects);
+                RunAfterWrite(effects);
                 break;
             case (Awaiting.Writing writing, StorageFailed failed):
                 OnWriteFailed(writing.Write, failed, effects);
+                _afterWrite = null;
                 break;
             default:
                 throw new InvalidOperationException($"{outcome.GetType().Name} arrived while waiting for {awaiting.GetType().Name}");
@@ -85,7 +86,7 @@ public sealed partial class ConnectionMachine
         {
             case Write.Progress:
                 effects.Add(new Observe(new ConnectionNote.WriteFailed("store a heal's progress (stored with its next claim)", error)));
-                AddAll(_afterWrite, effects);
+                RunAfterWrite(effects);
                 break;
             case Write.Initial initial:
                 effects.Add(new SendClose(ClosePurpose.Compensate, initial.NsmgrAddress, HealRequests.ForClose(initial.Answer), State.Policy.RequestTimeout));
@@ -165,6 +166,13 @@ public sealed partial class ConnectionMachine
         {
             effects.Add(new StopWakeup());
         }
+    }
+
+    private void RunAfterWrite(EffectBatch effects)
+    {
+        var afterWrite = _afterWrite ?? throw new InvalidOperationException("a write ended with no step waiting for it");
+        _afterWrite = null;
+        AddAll(afterWrite, effects);
     }
 
     private void Persist(Write write, EffectBatch effects)

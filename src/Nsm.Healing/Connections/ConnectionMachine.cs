@@ -37,9 +37,9 @@ public sealed partial class ConnectionMachine
     // The machine's own call or write whose outcome is the next input (an attempt's are the attempt's).
     private Awaiting? _awaiting;
 
-    // The state being written, and what runs once it is stored.
+    // The state being written, and what runs once it is stored: dropped once run, so an idle connection holds neither.
     private ConnectionState? _writing;
-    private List<ConnectionEffect> _afterWrite = [];
+    private List<ConnectionEffect>? _afterWrite;
 
     public ConnectionMachine(string id, ConnectionState stored, IConnectionEnvironment env)
     {

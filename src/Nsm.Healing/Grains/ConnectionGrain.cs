@@ -53,6 +53,9 @@ public sealed class ConnectionGrain(
     // What readers see: the state as of the machine's last Publish, never one a write under way may still refuse.
     private ConnectionState _shown = null!;
     private IGrainTimer? _wakeup;
+    // Set while a one-way input runs: a wakeup due now is taken in the same turn instead of through a timer.
+    private bool _wakeInline;
+    private bool _wakeupDueNow;
     private IGrainReminder? _backstop;
     private Task _backstopRegistration = Task.CompletedTask;
     // The NSMgr whose monitor this activation has registered with.
@@ -175,6 +178,7 @@ public sealed class ConnectionGrain(
 
     Task IConnectionGrain.Resume() => Call(new Input.ResumeAsked());
 
+    // The NSMgr's monitor waits for none of these (one-way): a heal they start begins in the same turn.
     Task IConnectionEvents.OnMonitorEvent(MonitorEvent monitorEvent)
     {
         var trigger = monitorEvent.Kind switch
@@ -184,19 +188,19 @@ public sealed class ConnectionGrain(
             MonitorEventKind.RefreshRequested => HealTrigger.RefreshRequested,
             _ => throw new ArgumentOutOfRangeException(nameof(monitorEvent), monitorEvent.Kind, "unknown monitor event kind"),
         };
-        return Feed(new Input.Triggered(trigger, monitorEvent.Connection));
+        return Feed(new Input.Triggered(trigger, monitorEvent.Connection), wakeInline: true);
     }
 
-    Task IConnectionEvents.OnControlPlaneLost(string reason) => Feed(new Input.Triggered(HealTrigger.ControlPlaneLost));
+    Task IConnectionEvents.OnControlPlaneLost(string reason) => Feed(new Input.Triggered(HealTrigger.ControlPlaneLost), wakeInline: true);
 
-    Task IConnectionEvents.OnMissingAtNsmgr(DateTimeOffset snapshotAt) => Feed(new Input.MissingAtNsmgr(snapshotAt));
+    Task IConnectionEvents.OnMissingAtNsmgr(DateTimeOffset snapshotAt) => Feed(new Input.MissingAtNsmgr(snapshotAt), wakeInline: true);
 
-    Task IConnectionEvents.OnControlPlaneRestored() => Feed(new Input.ControlPlaneRestored());
+    Task IConnectionEvents.OnControlPlaneRestored() => Feed(new Input.ControlPlaneRestored(), wakeInline: true);
 
     // Activation (OnActivateAsync) already rescheduled whatever was due.
     Task IConnectionEvents.Wake() => Task.CompletedTask;
 
-    Task IConnectionEvents.OnHealAdmitted() => Feed(new Input.HealAdmitted());
+    Task IConnectionEvents.OnHealAdmitted() => Feed(new Input.HealAdmitted(), wakeInline: true);
 
     Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == HealingStorage.BackstopReminder ? Feed(new Input.BackstopTick()) : Task.CompletedTask;
@@ -211,17 +215,46 @@ public sealed class ConnectionGrain(
     }
 
     /// <summary>An input nobody waits for (one-way, timer, reminder): failures are in the log already.</summary>
-    private async Task Feed(Input input) => await Run(input, lowerCloseSignal: false);
+    /// <param name="wakeInline">A wakeup it schedules for now runs at once, in this turn: nobody waits for the input,
+    /// and a timer due at 0 would only add its scheduling delay to the heal. Not for activation and timers, which a
+    /// heal attempt must not hold up.</param>
+    private async Task Feed(Input input, bool wakeInline = false) => await Run(input, lowerCloseSignal: false, wakeInline);
 
     /// <summary>Feeds <paramref name="input"/> to the machine as the only writer and carries out its effects to the end.</summary>
     /// <returns>The failure the machine reported for the caller, if any.</returns>
-    private async Task<Exception?> Run(Input input, bool lowerCloseSignal)
+    private async Task<Exception?> Run(Input input, bool lowerCloseSignal, bool wakeInline = false)
     {
         using var held = await _gate.Enter();
+        _wakeInline = wakeInline;
+        try
+        {
+            return await RunHeld(input, lowerCloseSignal);
+        }
+        finally
+        {
+            _wakeInline = false;
+            if (_wakeupDueNow)
+            {
+                // Cut short by a throw: the wakeup still happens, through a timer.
+                ScheduleWakeup(time.GetUtcNow());
+            }
+        }
+    }
+
+    private async Task<Exception?> RunHeld(Input input, bool lowerCloseSignal)
+    {
         Exception? failure = null;
         var effects = _machine.Handle(input);
-        while (effects.Count > 0)
+        while (effects.Count > 0 || _wakeupDueNow)
         {
+            if (effects.Count == 0)
+            {
+                // The machine waits for nothing else: the wakeup it scheduled for now is its next input.
+                _wakeupDueNow = false;
+                effects = _machine.Handle(new Input.WakeupDue());
+                continue;
+            }
+
             Input? next = null;
             foreach (var effect in effects)
             {
@@ -266,12 +299,16 @@ public sealed class ConnectionGrain(
                 ScheduleWakeup(wakeup.At);
                 break;
             case StopWakeup:
-                _wakeup?.Dispose();
-                _wakeup = null;
+                CancelWakeup();
                 break;
             case EnsureBackstop { Alongside: true }:
-                // A heal's first attempt does not wait for its reminder; the next reminder operation waits for it.
-                _backstopRegistration = RegisterBackstop();
+                // A heal's first attempt does not wait for its reminder; the next reminder operation waits for it. One
+                // registered (or being registered) already, e.g. left by the last heal until its next tick, is enough.
+                if (_backstop is null && _backstopRegistration.IsCompleted)
+                {
+                    _backstopRegistration = RegisterBackstopAlongside();
+                }
+
                 break;
             case EnsureBackstop:
                 await SettleBackstopRegistration();
@@ -404,8 +441,14 @@ public sealed class ConnectionGrain(
     private void ScheduleWakeup(DateTimeOffset at)
     {
         var dueIn = at - time.GetUtcNow();
+        CancelWakeup();
+        if (_wakeInline && dueIn <= TimeSpan.Zero)
+        {
+            _wakeupDueNow = true;
+            return;
+        }
+
         // A fresh one-shot timer each time: Change() from inside the timer's own callback is undone when it returns.
-        _wakeup?.Dispose();
         _wakeup = this.RegisterGrainTimer(_ => Feed(new Input.WakeupDue()), new GrainTimerCreationOptions(dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn, Timeout.InfiniteTimeSpan)
         {
             Interleave = true,
@@ -414,11 +457,28 @@ public sealed class ConnectionGrain(
         });
     }
 
+    private void CancelWakeup()
+    {
+        _wakeup?.Dispose();
+        _wakeup = null;
+        _wakeupDueNow = false;
+    }
+
     private async Task RegisterBackstop()
     {
         var period = options.Value.BackstopReminderPeriod;
         // Never due at once: a reminder due immediately may lose its first tick, and the timer covers the present.
         _backstop = await this.RegisterOrUpdateReminder(HealingStorage.BackstopReminder, period, period);
+    }
+
+    /// <summary>
+    /// Registers once this turn yields (the claim's write is the next await): the registration's own work then overlaps
+    /// that write instead of delaying it. The reminder is registered as early as before, while the attempt is in flight.
+    /// </summary>
+    private async Task RegisterBackstopAlongside()
+    {
+        await Task.Yield();
+        await RegisterBackstop();
     }
 
     private async Task SettleBackstopRegistration()
