@@ -226,7 +226,7 @@ public sealed partial class ConnectionMachine
             case null:
                 break;
             case AttemptEnd.Healed healed:
-                CompleteHeal(healed.Sent, healed.Answer, effects);
+                CompleteHeal(healed, effects);
                 break;
             case AttemptEnd.Failed failed:
                 OnAttemptFailed(failed.Error, failed.StatusCode, effects);
@@ -261,8 +261,9 @@ public sealed partial class ConnectionMachine
         }
     }
 
-    private void CompleteHeal(NetworkServiceRequest sent, Connection answer, EffectBatch effects)
+    private void CompleteHeal(AttemptEnd.Healed healed, EffectBatch effects)
     {
+        var answer = healed.Answer;
         var heal = State.CurrentHeal!;
         var finished = heal with
         {
@@ -272,7 +273,7 @@ public sealed partial class ConnectionMachine
             EndpointAfter = answer.NetworkServiceEndpointName,
         };
         AppendHistory(finished);
-        State.LastGoodRequest = HealRequests.WithAnswer(sent, answer);
+        TakeAnswer(healed.Sent, answer, healed.TokenValidFor);
         if (heal.Decision == HealDecision.Reselect)
         {
             // A new vWire: whatever was said about the old one no longer applies.
@@ -345,7 +346,7 @@ public sealed partial class ConnectionMachine
         ClearHealProgress();
         State.Phase = ConnectionPhase.Up;
         State.Reason = null;
-        State.RefreshDueAt = RefreshSchedule.NextRefreshAt(State.Connection!, Now, State.Policy.RefreshFraction);
+        State.RefreshDueAt = RefreshSchedule.NextRefreshAt(State.Connection!, State.TokenExpiresAt, Now, State.Policy.RefreshFraction);
         Persist(write, effects);
         _upSince = Now;
         effects.Add(State.RefreshDueAt is { } refreshAt ? new ScheduleWakeup(refreshAt) : new StopWakeup());

@@ -37,6 +37,8 @@ public sealed partial class ConnectionMachine
             NsmgrAddress = adopt.NsmgrAddress,
             Policy = adopt.Policy,
             LastGoodRequest = adopt.Request,
+            // What the NSMgr wrote into the NSC's own segment: the token the NSC sent, which it holds the connection on.
+            TokenExpiresAt = TokenWindow.OwnTokenExpiry(adopt.Request.Connection, Now, null),
             History = State.History,
         };
         BecomeUp(Write.Adopt, effects);
@@ -73,7 +75,7 @@ public sealed partial class ConnectionMachine
         }
 
         State.Phase = ConnectionPhase.Closing;
-        State.Reason = reason;
+        State.Reason = State.Connection is null ? reason : CloseReason(reason, effects);
         effects.Add(new StopWakeup());
         effects.Add(new DropBackstop());
         if (State.CurrentHeal is { } heal)

@@ -20,9 +20,9 @@ public sealed partial class ConnectionMachine
                     Phase = ConnectionPhase.Up,
                     NsmgrAddress = request.NsmgrAddress,
                     Policy = request.Policy,
-                    LastGoodRequest = HealRequests.WithAnswer(request.Prepared, answered.Answer),
                     History = State.History,
                 };
+                TakeAnswer(request.Prepared, answered.Answer, answered.TokenValidFor);
                 BecomeUp(new Write.Initial(request.NsmgrAddress, answered.Answer), effects);
                 effects.Add(new Answer());
                 break;
@@ -39,7 +39,7 @@ public sealed partial class ConnectionMachine
                 effects.Add(new Fail(failed.Error));
                 break;
             case (Awaiting.Refresh refresh, RequestAnswered answered):
-                State.LastGoodRequest = HealRequests.WithAnswer(refresh.Sent, answered.Answer);
+                TakeAnswer(refresh.Sent, answered.Answer, answered.TokenValidFor);
                 effects.Add(new Observe(new ConnectionNote.Refreshed(true, null)));
                 BecomeUp(Write.Bookkeeping, effects);
                 break;

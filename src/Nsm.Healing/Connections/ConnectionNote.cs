@@ -27,6 +27,9 @@ public abstract record ConnectionNote
 
     public sealed record ConnectionClosed : ConnectionNote;
 
+    /// <summary>A Close went out after the last token we sent had expired (at <paramref name="TokenExpiredAt"/>).</summary>
+    public sealed record CloseTooLate(ClosePurpose Purpose, DateTimeOffset TokenExpiredAt) : ConnectionNote;
+
     public sealed record TriggerIgnored(ConnectionPhase Phase, HealTrigger Trigger) : ConnectionNote;
 
     /// <summary>A trigger about a connection already replaced.</summary>

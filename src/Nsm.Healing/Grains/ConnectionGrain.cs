@@ -329,7 +329,8 @@ public sealed class ConnectionGrain(
 
         try
         {
-            return new Input.RequestAnswered(await nsmgr.RequestAsync(send.NsmgrAddress, send.Request, send.Timeout, _close.Token));
+            var answer = await nsmgr.RequestAsync(send.NsmgrAddress, send.Request, send.Timeout, _close.Token);
+            return new Input.RequestAnswered(answer.Connection, answer.TokenValidFor);
         }
         catch (Exception e)
         {

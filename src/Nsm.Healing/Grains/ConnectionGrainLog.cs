@@ -133,6 +133,10 @@ internal static partial class ConnectionGrainLog
             case ConnectionNote.ConnectionClosed:
                 ConnectionClosed(logger, connectionId);
                 break;
+            case ConnectionNote.CloseTooLate late:
+                CloseTooLate(logger, connectionId, late.Purpose, late.TokenExpiredAt);
+                metrics.CloseTooLate(late.Purpose);
+                break;
             case ConnectionNote.TriggerIgnored ignored:
                 TriggerIgnored(logger, connectionId, ignored.Phase, ignored.Trigger);
                 break;
@@ -158,6 +162,10 @@ internal static partial class ConnectionGrainLog
                 throw new InvalidOperationException($"no log or metric for {note.GetType().Name}");
         }
     }
+    [LoggerMessage(EventId = 1101, EventName = "CloseTooLate", Level = LogLevel.Warning,
+        Message = "Close ({Purpose}) of connection {ConnectionId} went out after our last token expired at {TokenExpiredAt:o}: too late, the NSMgr no longer held it for us")]
+    public static partial void CloseTooLate(ILogger logger, string connectionId, ClosePurpose purpose, DateTimeOffset tokenExpiredAt);
+
     [LoggerMessage(EventId = 1100, EventName = "HealHeldForIdentity", Level = LogLevel.Warning,
         Message = "Heal {IncidentId} of connection {ConnectionId}: {Decision} held, next try in {Delay}: {Reason}")]
     public static partial void HealHeldForIdentity(ILogger logger, string incidentId, string connectionId, HealDecision decision, TimeSpan delay, string reason);

@@ -14,7 +14,7 @@ namespace Nsm.Healing.Nsmgr;
 /// </summary>
 public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource identity, NsmTokenSigner tokens, IOptions<NsmgrClientOptions> options) : INsmgrClient
 {
-    public async Task<Connection> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<NsmgrAnswer> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var connectionId = request.Connection?.Id;
         using var call = await PrepareAsync("Request", nsmgrAddress, connectionId, timeout, cancellationToken);
@@ -37,7 +37,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
                 $"Request for connection '{connectionId}' at NSMgr {nsmgrAddress} was answered with a path that fails the token check (next_token_signed): {problem}; the connection was closed");
         }
 
-        return answer;
+        return new NsmgrAnswer(answer, call.Token is { } token ? tokens.ValidFor(token) : null);
     }
 
     public async Task CloseAsync(string nsmgrAddress, Connection connection, TimeSpan timeout, CancellationToken cancellationToken)
@@ -82,7 +82,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
         if (!channels.Secure)
         {
             var plain = channels.Rent(nsmgrAddress);
-            return new PreparedCall(plain, null, null);
+            return new PreparedCall(plain, null, null, null);
         }
 
         X509Svid own;
@@ -114,7 +114,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
             { NsmTokens.TokenHeader, token.Value },
             { NsmTokens.ExpiresHeader, NsmTokens.FormatExpiry(token.Expires) },
         };
-        return new PreparedCall(lease, metadata, lease.Nsmgr.Peers);
+        return new PreparedCall(lease, metadata, lease.Nsmgr.Peers, token);
     }
 
     /// <summary>The NSMgr may hold what it answered; leave nothing behind. A failure here changes nothing about the refusal.</summary>
@@ -155,7 +155,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
     private static T? Find<T>(Exception? e) where T : Exception =>
         e is null ? null : e as T ?? Find<T>(e.InnerException) ?? (e is RpcException rpc ? Find<T>(rpc.Status.DebugException) : null);
 
-    private sealed record PreparedCall(NsmgrChannelPool.ChannelLease Lease, Metadata? Metadata, NsmgrPeers? Peers) : IDisposable
+    private sealed record PreparedCall(NsmgrChannelPool.ChannelLease Lease, Metadata? Metadata, NsmgrPeers? Peers, NsmToken? Token) : IDisposable
     {
         public Grpc.Net.Client.GrpcChannel Channel => Lease.Channel;
 
