@@ -102,6 +102,7 @@ public sealed partial class ConnectionMachine
         {
             ConnectionPhase.Healing => HealAttempt.NextDue(State, _env),
             ConnectionPhase.Up => State.RefreshDueAt,
+            ConnectionPhase.Closing => State.NextAttemptAt,
             _ => null,
         };
         if (dueAt is null)
@@ -117,6 +118,10 @@ public sealed partial class ConnectionMachine
         else if (State.Phase == ConnectionPhase.Up)
         {
             Refresh(effects);
+        }
+        else if (State.Phase == ConnectionPhase.Closing)
+        {
+            RetryClose(effects);
         }
         else if (HealAttempt.ElsewhereUntil(State, _env) is { } safeAt)
         {

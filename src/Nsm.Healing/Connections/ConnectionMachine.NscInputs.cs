@@ -62,7 +62,7 @@ public sealed partial class ConnectionMachine
     /// <summary>Close wins: it cancels any heal (its shell already stopped the call in flight); no heal runs after it.</summary>
     private void OnClose(string reason, EffectBatch effects)
     {
-        if (State.Phase is ConnectionPhase.None or ConnectionPhase.Closed)
+        if (State.Phase is ConnectionPhase.None or ConnectionPhase.Closed or ConnectionPhase.Abandoned)
         {
             effects.Add(new EndWatches());
             effects.Add(new Answer());

@@ -50,10 +50,11 @@ public sealed partial class ConnectionMachine
                 var decision = HealDecider.Decide(HealTrigger.RefreshFailed, new HealSituation(State.Phase, null, DataPlane, State.Policy));
                 StartOrSwitchHeal(HealTrigger.RefreshFailed, decision, effects);
                 break;
-            case (Awaiting.FinalClose close, CloseAnswered or CallFailed):
-                // A Close that fails leaves the connection to expire at the NSMgr with its tokens.
-                effects.Add(new StopMonitoring(close.NsmgrAddress));
-                BecomeClosed(effects);
+            case (Awaiting.FinalClose close, CloseAnswered):
+                OnFinalCloseAnswered(close.NsmgrAddress, effects);
+                break;
+            case (Awaiting.FinalClose close, CallFailed failed):
+                OnFinalCloseFailed(close.NsmgrAddress, failed, effects);
                 break;
             case (Awaiting.Writing, StorageWritten):
                 AddAll(_afterWrite, effects);
@@ -160,6 +161,10 @@ public sealed partial class ConnectionMachine
         else if (State is { Phase: ConnectionPhase.Up, RefreshDueAt: { } refreshAt })
         {
             effects.Add(new ScheduleWakeup(refreshAt));
+        }
+        else if (State is { Phase: ConnectionPhase.Closing, NextAttemptAt: { } retryAt })
+        {
+            effects.Add(new ScheduleWakeup(retryAt));
         }
         else
         {

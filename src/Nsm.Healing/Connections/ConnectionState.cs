@@ -51,6 +51,12 @@ public sealed class ConnectionState
     /// </summary>
     [Id(15)] public DateTimeOffset? TokenExpiresAt { get; set; }
 
+    /// <summary>Closes sent for the connection's final Close that the NSMgr has not confirmed.</summary>
+    [Id(16)] public int UnconfirmedCloses { get; set; }
+
+    /// <summary>Until when an unconfirmed Close is retried (see <see cref="TokenWindow.CloseDeadline"/>); after it, Abandoned.</summary>
+    [Id(17)] public DateTimeOffset? CloseDeadline { get; set; }
+
     /// <summary>A fresh copy on every get: change it and set it back to keep a change.</summary>
     public NetworkServiceRequest? LastGoodRequest
     {

@@ -25,6 +25,21 @@ public static class TokenWindow
         return answer.Path is { PathSegments: [{ Expires: { } expires }, ..] } ? expires.ToDateTimeOffset() : null;
     }
 
+    /// <summary>
+    /// Until when a Close that was not confirmed is worth retrying: our last token's expiry; without one (identity off, or
+    /// a connection stored before it was kept), the earliest expiry on its path; without any, <paramref name="fallback"/>.
+    /// </summary>
+    public static DateTimeOffset CloseDeadline(ConnectionState state, DateTimeOffset fallback)
+    {
+        if (state.TokenExpiresAt is { } own)
+        {
+            return own;
+        }
+
+        var expiries = (state.Connection?.Path?.PathSegments ?? []).Where(s => s.Expires is not null).Select(s => s.Expires.ToDateTimeOffset()).ToList();
+        return expiries.Count > 0 ? expiries.Min() : fallback;
+    }
+
     /// <summary>When our last token expired, if it has by <paramref name="now"/>; null while a Close is still in time.</summary>
     public static DateTimeOffset? ExpiredAt(ConnectionState state, DateTimeOffset now) =>
         state.TokenExpiresAt is { } expires && expires <= now ? expires : null;

@@ -136,7 +136,7 @@ public sealed class ConnectionGrain(
     async IAsyncEnumerable<ConnectionSnapshot> IConnectionGrain.Watch([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var updates = _watchers.Subscribe(Snapshot());
-        if (_shown.Phase == ConnectionPhase.Closed)
+        if (_shown.Phase is ConnectionPhase.Closed or ConnectionPhase.Abandoned)
         {
             _watchers.CompleteAll();
         }

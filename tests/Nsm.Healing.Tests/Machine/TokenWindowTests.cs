@@ -81,6 +81,8 @@ public sealed class TokenWindowTests
             runner.Tick();
         }
 
+        // It answers again just as the NSC closes: the Close is confirmed, too late.
+        runner.NsmgrAnswers = NsmgrBehaviour.Answers;
         runner.Close();
 
         Assert.Equal("Close(Final)", runner.Calls[^1].What);
