@@ -15,7 +15,7 @@ public enum ConnectionPhase
     /// <summary>A heal is in progress: a retry is always scheduled while in this phase.</summary>
     Healing = 3,
 
-    /// <summary>The NSC (or an operator) asked to close; the Close is in flight.</summary>
+    /// <summary>The NSC (or an operator) asked to close; the Close is in flight, or retried until the NSMgr confirms it.</summary>
     Closing = 4,
 
     /// <summary>Closed for good: no heal runs after this.</summary>
@@ -26,4 +26,10 @@ public enum ConnectionPhase
 
     /// <summary>An operator paused healing. Triggers are remembered, not acted on, until resumed.</summary>
     Paused = 7,
+
+    /// <summary>
+    /// A Close owed to the NSMgr was never confirmed before the last token we sent expired: the NSMgr (or what lies behind
+    /// it) may still hold the connection. The reason says since when; nothing more is sent for it.
+    /// </summary>
+    Abandoned = 8,
 }

@@ -14,16 +14,18 @@ public static class SpiffeTlsClient
 {
     /// <param name="svid">The SVID to present, read at each handshake (a rotation applies to new connections).</param>
     /// <param name="accepted">Called with each server accepted, so the caller knows whom a connection reaches.</param>
+    /// <param name="refused">Called with why a server was refused: the handshake's own error does not say.</param>
     public static SslClientAuthenticationOptions Options(
-        Func<X509Svid> svid, IReadOnlyCollection<string>? allowedServers, Action<SpiffePeer>? accepted) => new()
+        Func<X509Svid> svid, IReadOnlyCollection<string>? allowedServers, Action<SpiffePeer>? accepted, Action<string>? refused = null) => new()
     {
         ApplicationProtocols = [SslApplicationProtocol.Http2],
         LocalCertificateSelectionCallback = (_, _, _, _, _) => svid().Certificate,
         RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
         {
             var server = certificate as X509Certificate2;
-            if (SpiffeTrust.Authenticate(server, chain, svid(), allowedServers, out _) is not { } id)
+            if (SpiffeTrust.Authenticate(server, chain, svid(), allowedServers, out var problem) is not { } id)
             {
+                refused?.Invoke(problem);
                 return false;
             }
 

@@ -39,6 +39,13 @@ public static class SpiffeTrust
             return null;
         }
 
+        // Checked apart from the chain so the refusal says plainly what an operator must fix.
+        if (peer.NotAfter.ToUniversalTime() <= DateTime.UtcNow)
+        {
+            problem = $"the peer {id} certificate expired at {peer.NotAfter.ToUniversalTime():O}";
+            return null;
+        }
+
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(own.Bundle);

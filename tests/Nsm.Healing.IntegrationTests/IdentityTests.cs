@@ -112,7 +112,9 @@ public sealed class IdentityTests
         Assert.Equal(HealDecision.Restore, heal.Decision);
         Assert.False(heal.Escalated);
         Assert.Equal(endpoint, heal.EndpointAfter);
-        Assert.Empty(scenario.Simulator.Records.Closes(id));
+        // Our last token expired with our last SVID, and the NSMgr timed the connection out then, as cmd-nsmgr does; the
+        // service itself closed nothing.
+        Assert.DoesNotContain(scenario.Simulator.Records.Closes(id), c => c.Reason != Nsm.Simulator.Recording.CloseReason.Expired);
         Assert.DoesNotContain(scenario.Simulator.Records.Requests(id), r => r.Reselect);
     }
 

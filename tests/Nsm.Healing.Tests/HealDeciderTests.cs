@@ -113,7 +113,7 @@ public sealed class HealDeciderTests
         { P.Paused, NoHeal, V.Up, D.Reselect, T.RefreshDue, D.Ignore },
     };
 
-    private static readonly P[] InertPhases = [P.None, P.Requesting, P.Closing, P.Closed, P.Paused];
+    private static readonly P[] InertPhases = [P.None, P.Requesting, P.Closing, P.Closed, P.Paused, P.Abandoned];
 
     /// <summary>Every phase that never acts, crossed with everything else that could vary.</summary>
     public static TheoryData<P, D?, V, D, T> InertRows()
@@ -151,7 +151,7 @@ public sealed class HealDeciderTests
 
     [Theory]
     [MemberData(nameof(InertRows))]
-    public void Closed_closing_none_requesting_and_paused_ignore_everything(P phase, D? healInProgress, V dataPlane, D onUnknownDataPlane, T trigger) =>
+    public void Closed_closing_none_requesting_paused_and_abandoned_ignore_everything(P phase, D? healInProgress, V dataPlane, D onUnknownDataPlane, T trigger) =>
         Assert.Equal(D.Ignore, Decide(phase, healInProgress, dataPlane, onUnknownDataPlane, trigger));
 
     [Theory]

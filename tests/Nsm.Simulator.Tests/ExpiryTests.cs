@@ -9,6 +9,29 @@ public sealed class ExpiryTests
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
 
     [Fact]
+    public async Task The_nsmgr_times_a_connection_out_when_the_callers_token_expires_though_the_path_lives_longer()
+    {
+        var clock = Sim.Clock();
+        await using var sim = await Sim.StartAsync(Sim.OneNodeTwoNses(TimeSpan.FromMinutes(10)), clock);
+        var tokenLife = TimeSpan.FromSeconds(30);
+        using var nsc = new NscClient(sim.NsmgrAddress("nsmgr-1"), token: (own, nsmgr) =>
+        {
+            var expires = DateTimeOffset.UtcNow + tokenLife;
+            return (Nsm.Identity.NsmTokens.Sign(own, nsmgr.Id, expires), expires);
+        });
+
+        var connection = await nsc.RequestAsync("c-1");
+
+        var callerExpires = connection.Path.PathSegments[0].Expires.ToDateTimeOffset();
+        Assert.InRange(callerExpires, Sim.Epoch + tokenLife - TimeSpan.FromSeconds(5), Sim.Epoch + tokenLife);
+        Assert.Equal(callerExpires, sim.WiringOf("c-1")!.Expires);
+        clock.Advance(callerExpires - clock.GetUtcNow());
+        await Eventually.HoldsAsync(() => sim.Records.Closes("c-1").Count == 1, "the connection is timed out");
+        Assert.Equal((CloseReason.Expired, callerExpires), (sim.Records.Closes("c-1")[0].Reason, sim.Records.Closes("c-1")[0].Timestamp));
+        Assert.Null(sim.WiringOf("c-1"));
+    }
+
+    [Fact]
     public async Task Connection_not_refreshed_in_time_is_closed_with_DELETE_and_an_expired_close()
     {
         var clock = Sim.Clock();

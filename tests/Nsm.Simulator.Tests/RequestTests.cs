@@ -31,7 +31,9 @@ public sealed class RequestTests
         Assert.Equal([sim.IdentityOf("nsmgr-1")!.ToString()], tokens[0].Audiences);
         Assert.Equal(["nsmgr-1", "fwd-1a", "nse-1a"], tokens.Skip(1).Select(t => t.Subject.Split('/')[^1]));
         Assert.All(Enumerable.Range(0, 3), k => Assert.Contains(tokens[k + 1].Subject, tokens[k].Audiences));
-        Assert.All(connection.Path.PathSegments, s => Assert.Equal(Sim.Epoch + Lifetime, s.Expires.ToDateTimeOffset()));
+        // Segment 0 expires with the NSC's token (10 min from signing, carried over to the simulation's clock).
+        Assert.InRange(connection.Path.PathSegments[0].Expires.ToDateTimeOffset(), Sim.Epoch + Lifetime - TimeSpan.FromSeconds(5), Sim.Epoch + Lifetime);
+        Assert.All(connection.Path.PathSegments.Skip(1), s => Assert.Equal(Sim.Epoch + Lifetime, s.Expires.ToDateTimeOffset()));
         Assert.Equal("nse-1a", connection.NetworkServiceEndpointName);
         Assert.Equal(NscRequests.Kernel, connection.Mechanism);
         Assert.Equal(State.Up, connection.State);
@@ -77,8 +79,11 @@ public sealed class RequestTests
         Assert.Equal(Paths.Names(first), Paths.Names(refreshed));
         Assert.Equal(first.Context.IpContext, refreshed.Context.IpContext);
         Assert.NotEqual(first.Path.PathSegments[1].Token, refreshed.Path.PathSegments[1].Token);
-        Assert.All(refreshed.Path.PathSegments, s => Assert.Equal(clock.GetUtcNow() + Lifetime, s.Expires.ToDateTimeOffset()));
-        Assert.Equal(clock.GetUtcNow() + Lifetime, sim.WiringOf("c-1")!.Expires);
+        Assert.All(refreshed.Path.PathSegments.Skip(1), s => Assert.Equal(clock.GetUtcNow() + Lifetime, s.Expires.ToDateTimeOffset()));
+        // The NSMgr times the connection out when the NSC's token expires: 10 min from signing, as the path's.
+        var callerExpires = refreshed.Path.PathSegments[0].Expires.ToDateTimeOffset();
+        Assert.InRange(callerExpires, clock.GetUtcNow() + Lifetime - TimeSpan.FromSeconds(5), clock.GetUtcNow() + Lifetime);
+        Assert.Equal(callerExpires, sim.WiringOf("c-1")!.Expires);
         Assert.Equal(2, sim.Records.Requests("c-1").Count);
         Assert.Empty(sim.Records.Closes());
         Assert.Empty(sim.Records.Duplicates());

@@ -57,7 +57,9 @@ public abstract record ConnectionInput
     public sealed record AdmissionUnreachable(string Error) : ConnectionInput;
 
     /// <summary>Outcome of <see cref="ConnectionEffect.SendRequest"/>: the NSMgr's answer.</summary>
-    public sealed record RequestAnswered(Connection Answer) : ConnectionInput;
+    /// <param name="TokenValidFor">How much longer the token sent with the Request is valid, as the answer arrives; null
+    /// when no token was sent (identity off).</param>
+    public sealed record RequestAnswered(Connection Answer, TimeSpan? TokenValidFor = null) : ConnectionInput;
 
     /// <summary>Outcome of <see cref="ConnectionEffect.SendRequest"/> or of a Close whose outcome matters.</summary>
     /// <param name="StatusCode">The gRPC status name; "Unknown" for an error that carried none.</param>

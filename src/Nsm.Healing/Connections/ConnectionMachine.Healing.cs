@@ -102,6 +102,7 @@ public sealed partial class ConnectionMachine
         {
             ConnectionPhase.Healing => HealAttempt.NextDue(State, _env),
             ConnectionPhase.Up => State.RefreshDueAt,
+            ConnectionPhase.Closing => State.NextAttemptAt,
             _ => null,
         };
         if (dueAt is null)
@@ -117,6 +118,10 @@ public sealed partial class ConnectionMachine
         else if (State.Phase == ConnectionPhase.Up)
         {
             Refresh(effects);
+        }
+        else if (State.Phase == ConnectionPhase.Closing)
+        {
+            RetryClose(effects);
         }
         else if (HealAttempt.ElsewhereUntil(State, _env) is { } safeAt)
         {
@@ -226,7 +231,7 @@ public sealed partial class ConnectionMachine
             case null:
                 break;
             case AttemptEnd.Healed healed:
-                CompleteHeal(healed.Sent, healed.Answer, effects);
+                CompleteHeal(healed, effects);
                 break;
             case AttemptEnd.Failed failed:
                 OnAttemptFailed(failed.Error, failed.StatusCode, effects);
@@ -261,8 +266,9 @@ public sealed partial class ConnectionMachine
         }
     }
 
-    private void CompleteHeal(NetworkServiceRequest sent, Connection answer, EffectBatch effects)
+    private void CompleteHeal(AttemptEnd.Healed healed, EffectBatch effects)
     {
+        var answer = healed.Answer;
         var heal = State.CurrentHeal!;
         var finished = heal with
         {
@@ -272,7 +278,7 @@ public sealed partial class ConnectionMachine
             EndpointAfter = answer.NetworkServiceEndpointName,
         };
         AppendHistory(finished);
-        State.LastGoodRequest = HealRequests.WithAnswer(sent, answer);
+        TakeAnswer(healed.Sent, answer, healed.TokenValidFor);
         if (heal.Decision == HealDecision.Reselect)
         {
             // A new vWire: whatever was said about the old one no longer applies.
@@ -345,7 +351,7 @@ public sealed partial class ConnectionMachine
         ClearHealProgress();
         State.Phase = ConnectionPhase.Up;
         State.Reason = null;
-        State.RefreshDueAt = RefreshSchedule.NextRefreshAt(State.Connection!, Now, State.Policy.RefreshFraction);
+        State.RefreshDueAt = RefreshSchedule.NextRefreshAt(State.Connection!, State.TokenExpiresAt, Now, State.Policy.RefreshFraction);
         Persist(write, effects);
         _upSince = Now;
         effects.Add(State.RefreshDueAt is { } refreshAt ? new ScheduleWakeup(refreshAt) : new StopWakeup());

@@ -37,6 +37,8 @@ public sealed partial class ConnectionMachine
             NsmgrAddress = adopt.NsmgrAddress,
             Policy = adopt.Policy,
             LastGoodRequest = adopt.Request,
+            // What the NSMgr wrote into the NSC's own segment: the token the NSC sent, which it holds the connection on.
+            TokenExpiresAt = TokenWindow.OwnTokenExpiry(adopt.Request.Connection, Now, null),
             History = State.History,
         };
         BecomeUp(Write.Adopt, effects);
@@ -60,7 +62,7 @@ public sealed partial class ConnectionMachine
     /// <summary>Close wins: it cancels any heal (its shell already stopped the call in flight); no heal runs after it.</summary>
     private void OnClose(string reason, EffectBatch effects)
     {
-        if (State.Phase is ConnectionPhase.None or ConnectionPhase.Closed)
+        if (State.Phase is ConnectionPhase.None or ConnectionPhase.Closed or ConnectionPhase.Abandoned)
         {
             effects.Add(new EndWatches());
             effects.Add(new Answer());
@@ -73,7 +75,7 @@ public sealed partial class ConnectionMachine
         }
 
         State.Phase = ConnectionPhase.Closing;
-        State.Reason = reason;
+        State.Reason = State.Connection is null ? reason : CloseReason(reason, effects);
         effects.Add(new StopWakeup());
         effects.Add(new DropBackstop());
         if (State.CurrentHeal is { } heal)

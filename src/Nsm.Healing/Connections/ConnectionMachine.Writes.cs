@@ -20,9 +20,9 @@ public sealed partial class ConnectionMachine
                     Phase = ConnectionPhase.Up,
                     NsmgrAddress = request.NsmgrAddress,
                     Policy = request.Policy,
-                    LastGoodRequest = HealRequests.WithAnswer(request.Prepared, answered.Answer),
                     History = State.History,
                 };
+                TakeAnswer(request.Prepared, answered.Answer, answered.TokenValidFor);
                 BecomeUp(new Write.Initial(request.NsmgrAddress, answered.Answer), effects);
                 effects.Add(new Answer());
                 break;
@@ -39,7 +39,7 @@ public sealed partial class ConnectionMachine
                 effects.Add(new Fail(failed.Error));
                 break;
             case (Awaiting.Refresh refresh, RequestAnswered answered):
-                State.LastGoodRequest = HealRequests.WithAnswer(refresh.Sent, answered.Answer);
+                TakeAnswer(refresh.Sent, answered.Answer, answered.TokenValidFor);
                 effects.Add(new Observe(new ConnectionNote.Refreshed(true, null)));
                 BecomeUp(Write.Bookkeeping, effects);
                 break;
@@ -50,10 +50,11 @@ public sealed partial class ConnectionMachine
                 var decision = HealDecider.Decide(HealTrigger.RefreshFailed, new HealSituation(State.Phase, null, DataPlane, State.Policy));
                 StartOrSwitchHeal(HealTrigger.RefreshFailed, decision, effects);
                 break;
-            case (Awaiting.FinalClose close, CloseAnswered or CallFailed):
-                // A Close that fails leaves the connection to expire at the NSMgr with its tokens.
-                effects.Add(new StopMonitoring(close.NsmgrAddress));
-                BecomeClosed(effects);
+            case (Awaiting.FinalClose close, CloseAnswered):
+                OnFinalCloseAnswered(close.NsmgrAddress, effects);
+                break;
+            case (Awaiting.FinalClose close, CallFailed failed):
+                OnFinalCloseFailed(close.NsmgrAddress, failed, effects);
                 break;
             case (Awaiting.Writing, StorageWritten):
                 RunAfterWrite(effects);
@@ -161,6 +162,10 @@ public sealed partial class ConnectionMachine
         else if (State is { Phase: ConnectionPhase.Up, RefreshDueAt: { } refreshAt })
         {
             effects.Add(new ScheduleWakeup(refreshAt));
+        }
+        else if (State is { Phase: ConnectionPhase.Closing, NextAttemptAt: { } retryAt })
+        {
+            effects.Add(new ScheduleWakeup(retryAt));
         }
         else
         {

@@ -126,6 +126,9 @@ public sealed partial class ConnectionMachine
                 // Backoff resets when the NSMgr returns, so nobody sits out a long delay after recovery.
                 ScheduleAttempt(Now, effects);
                 break;
+            case ControlPlaneRestored when State is { Phase: ConnectionPhase.Closing, NextAttemptAt: not null }:
+                RetryClose(effects);
+                break;
             case DataPlaneReported reported:
                 OnDataPlaneReported(reported, effects);
                 break;
@@ -138,12 +141,12 @@ public sealed partial class ConnectionMachine
             case WakeupDue:
                 OnWakeup(effects);
                 break;
-            case BackstopTick when State.Phase != ConnectionPhase.Healing:
+            case BackstopTick when State.Phase is not (ConnectionPhase.Healing or ConnectionPhase.Closing):
                 effects.Add(new DropBackstop());
                 break;
             case BackstopTick:
                 // Idempotent: re-arming repairs a timer lost to a failover, a deactivation or a failed wakeup.
-                effects.Add(new ScheduleWakeup(HealAttempt.NextDue(State, _env)));
+                effects.Add(new ScheduleWakeup(State.Phase == ConnectionPhase.Closing ? State.NextAttemptAt ?? Now : HealAttempt.NextDue(State, _env)));
                 break;
             case HealAdmitted when State.Phase == ConnectionPhase.Healing:
                 Attempt.Admitted();
@@ -208,6 +211,8 @@ public sealed partial class ConnectionMachine
     {
         public static readonly Write Adopt = new Simple("the adopted connection");
         public static readonly Write Close = new Simple("the Close (sent to the NSMgr)");
+        public static readonly Write CloseRetry = new Simple("the retry of a Close the NSMgr did not confirm");
+        public static readonly Write Abandon = new Simple("a Close never confirmed (Abandoned)");
         public static readonly Write Pause = new Simple("the pause");
         public static readonly Write Resume = new Simple("the resume");
         public static readonly Write GiveUp = new GiveUpWrite();

@@ -27,6 +27,15 @@ public abstract record ConnectionNote
 
     public sealed record ConnectionClosed : ConnectionNote;
 
+    /// <summary>A Close went out after the last token we sent had expired (at <paramref name="TokenExpiredAt"/>).</summary>
+    public sealed record CloseTooLate(ClosePurpose Purpose, DateTimeOffset TokenExpiredAt) : ConnectionNote;
+
+    /// <summary>The final Close was not confirmed; it is retried at <paramref name="RetryAt"/>, before <paramref name="Deadline"/>.</summary>
+    public sealed record CloseUnconfirmed(int Attempts, DateTimeOffset RetryAt, DateTimeOffset Deadline, string Error) : ConnectionNote;
+
+    /// <summary>No Close was confirmed before <paramref name="Deadline"/>: the connection is Abandoned.</summary>
+    public sealed record CloseAbandoned(int Attempts, DateTimeOffset Deadline) : ConnectionNote;
+
     public sealed record TriggerIgnored(ConnectionPhase Phase, HealTrigger Trigger) : ConnectionNote;
 
     /// <summary>A trigger about a connection already replaced.</summary>

@@ -45,6 +45,18 @@ public sealed class ConnectionState
     /// <summary>The silo that made that claim: an attempt of a silo that is gone is over, whatever its lease says.</summary>
     [Id(14)] public string? AttemptSilo { get; set; }
 
+    /// <summary>
+    /// When the token we sent with the last Request the NSMgr accepted expires: the NSMgr holds the connection until then
+    /// and times it out after, so refreshes come before it and a Close after it is too late (see <see cref="TokenWindow"/>).
+    /// </summary>
+    [Id(15)] public DateTimeOffset? TokenExpiresAt { get; set; }
+
+    /// <summary>Closes sent for the connection's final Close that the NSMgr has not confirmed.</summary>
+    [Id(16)] public int UnconfirmedCloses { get; set; }
+
+    /// <summary>Until when an unconfirmed Close is retried (see <see cref="TokenWindow.CloseDeadline"/>); after it, Abandoned.</summary>
+    [Id(17)] public DateTimeOffset? CloseDeadline { get; set; }
+
     /// <summary>A fresh copy on every get: change it and set it back to keep a change.</summary>
     public NetworkServiceRequest? LastGoodRequest
     {

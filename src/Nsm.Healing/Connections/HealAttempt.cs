@@ -104,7 +104,7 @@ public sealed class HealAttempt(string connectionId)
                 _stage = Stage.Idle;
                 return new AttemptEnd.NotAdmitted(null, unreachable.Error);
             case (Stage.Claiming, ConnectionInput.StorageWritten):
-                CloseOldOrRequest(state, effects);
+                CloseOldOrRequest(state, env.Now, effects);
                 return null;
             case (Stage.Claiming, ConnectionInput.StorageFailed failed):
                 state.AttemptStartedAt = null;
@@ -119,7 +119,7 @@ public sealed class HealAttempt(string connectionId)
             case (Stage.Requesting, ConnectionInput.RequestAnswered answered):
                 var sent = _sent!;
                 End(address, PermitReturn.Served, effects);
-                return new AttemptEnd.Healed(sent, answered.Answer);
+                return new AttemptEnd.Healed(sent, answered.Answer, answered.TokenValidFor);
             case (Stage.ClosingOld, ConnectionInput.CallFailed { CancelledByClose: false } refused) when AnsweredByNsmgr(refused):
                 state.OldConnectionClosed = true;
                 SendRequest(state, effects);
@@ -156,11 +156,12 @@ public sealed class HealAttempt(string connectionId)
     /// the NSMgr did not answer fails the attempt (a Request sent once it is back would leave the old NSE holding the
     /// connection); one it answered with an error is done: there is nothing left there to close.
     /// </summary>
-    private void CloseOldOrRequest(ConnectionState state, EffectBatch effects)
+    private void CloseOldOrRequest(ConnectionState state, DateTimeOffset now, EffectBatch effects)
     {
         if (state.CurrentHeal!.Decision == HealDecision.Reselect && !state.OldConnectionClosed)
         {
             _stage = Stage.ClosingOld;
+            TokenWindow.NoteIfClosed(state, ClosePurpose.BeforeReselect, now, effects);
             effects.Add(new ConnectionEffect.SendClose(
                 ClosePurpose.BeforeReselect, state.NsmgrAddress!, HealRequests.ForClose(state.Connection!), state.Policy.RequestTimeout));
             return;
@@ -232,7 +233,7 @@ public abstract record AttemptEnd
 {
     private AttemptEnd() { }
 
-    public sealed record Healed(NetworkServiceRequest Sent, Connection Answer) : AttemptEnd;
+    public sealed record Healed(NetworkServiceRequest Sent, Connection Answer, TimeSpan? TokenValidFor) : AttemptEnd;
 
     public sealed record Failed(Exception Error, string StatusCode) : AttemptEnd;
 

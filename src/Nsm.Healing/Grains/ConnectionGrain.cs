@@ -139,7 +139,7 @@ public sealed class ConnectionGrain(
     async IAsyncEnumerable<ConnectionSnapshot> IConnectionGrain.Watch([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var updates = _watchers.Subscribe(Snapshot());
-        if (_shown.Phase == ConnectionPhase.Closed)
+        if (_shown.Phase is ConnectionPhase.Closed or ConnectionPhase.Abandoned)
         {
             _watchers.CompleteAll();
         }
@@ -366,7 +366,8 @@ public sealed class ConnectionGrain(
 
         try
         {
-            return new Input.RequestAnswered(await nsmgr.RequestAsync(send.NsmgrAddress, send.Request, send.Timeout, _close.Token));
+            var answer = await nsmgr.RequestAsync(send.NsmgrAddress, send.Request, send.Timeout, _close.Token);
+            return new Input.RequestAnswered(answer.Connection, answer.TokenValidFor);
         }
         catch (Exception e)
         {

@@ -133,6 +133,17 @@ internal static partial class ConnectionGrainLog
             case ConnectionNote.ConnectionClosed:
                 ConnectionClosed(logger, connectionId);
                 break;
+            case ConnectionNote.CloseTooLate late:
+                CloseTooLate(logger, connectionId, late.Purpose, late.TokenExpiredAt);
+                metrics.CloseTooLate(late.Purpose);
+                break;
+            case ConnectionNote.CloseUnconfirmed unconfirmed:
+                CloseUnconfirmed(logger, connectionId, unconfirmed.Attempts, unconfirmed.RetryAt, unconfirmed.Deadline, unconfirmed.Error);
+                break;
+            case ConnectionNote.CloseAbandoned abandoned:
+                CloseAbandoned(logger, connectionId, abandoned.Attempts, abandoned.Deadline);
+                metrics.CloseAbandoned();
+                break;
             case ConnectionNote.TriggerIgnored ignored:
                 TriggerIgnored(logger, connectionId, ignored.Phase, ignored.Trigger);
                 break;
@@ -158,6 +169,18 @@ internal static partial class ConnectionGrainLog
                 throw new InvalidOperationException($"no log or metric for {note.GetType().Name}");
         }
     }
+    [LoggerMessage(EventId = 1101, EventName = "CloseTooLate", Level = LogLevel.Warning,
+        Message = "Close ({Purpose}) of connection {ConnectionId} went out after our last token expired at {TokenExpiredAt:o}: too late, the NSMgr no longer held it for us")]
+    public static partial void CloseTooLate(ILogger logger, string connectionId, ClosePurpose purpose, DateTimeOffset tokenExpiredAt);
+
+    [LoggerMessage(EventId = 1102, EventName = "CloseUnconfirmed", Level = LogLevel.Warning,
+        Message = "Close of connection {ConnectionId} not confirmed ({Attempts} sent); retried at {RetryAt:o}, until our token expires at {Deadline:o}: {Error}")]
+    public static partial void CloseUnconfirmed(ILogger logger, string connectionId, int attempts, DateTimeOffset retryAt, DateTimeOffset deadline, string error);
+
+    [LoggerMessage(EventId = 1103, EventName = "CloseAbandoned", Level = LogLevel.Error,
+        Message = "Connection {ConnectionId} is Abandoned: no Close confirmed ({Attempts} sent) before token expiry at {Deadline:o}; the NSMgr or what lies behind it may still hold it")]
+    public static partial void CloseAbandoned(ILogger logger, string connectionId, int attempts, DateTimeOffset deadline);
+
     [LoggerMessage(EventId = 1100, EventName = "HealHeldForIdentity", Level = LogLevel.Warning,
         Message = "Heal {IncidentId} of connection {ConnectionId}: {Decision} held, next try in {Delay}: {Reason}")]
     public static partial void HealHeldForIdentity(ILogger logger, string incidentId, string connectionId, HealDecision decision, TimeSpan delay, string reason);

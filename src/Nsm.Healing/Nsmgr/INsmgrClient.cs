@@ -5,7 +5,7 @@ namespace Nsm.Healing.Nsmgr;
 /// <summary>The two calls a connection grain makes to an NSMgr. Failures surface as <see cref="NsmRequestFailedException"/>.</summary>
 public interface INsmgrClient
 {
-    Task<Connection> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken);
+    Task<NsmgrAnswer> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken);
 
     Task CloseAsync(string nsmgrAddress, Connection connection, TimeSpan timeout, CancellationToken cancellationToken);
 }

@@ -16,4 +16,7 @@ public sealed class NsmTokenSigner(IOptions<IdentityOptions> options, TimeProvid
         var expires = NsmTokens.Expiry(time.GetUtcNow(), options.Value.MaxTokenLifetime, own, nsmgr.Certificate);
         return new NsmToken(NsmTokens.Sign(own, nsmgr.Id, expires), expires);
     }
+
+    /// <summary>How much longer <paramref name="token"/> is valid from now (negative once it expired).</summary>
+    public TimeSpan ValidFor(NsmToken token) => token.Expires - time.GetUtcNow();
 }

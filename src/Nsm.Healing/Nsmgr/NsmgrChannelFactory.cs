@@ -31,7 +31,7 @@ internal static class NsmgrChannelFactory
         var target = new DnsEndPoint(uri.Host, uri.Port);
         if (svid is not null)
         {
-            handler.SslOptions = SpiffeTlsClient.Options(svid, allowedServers, peers.Remember);
+            handler.SslOptions = SpiffeTlsClient.Options(svid, allowedServers, peers.Remember, peers.Refused);
         }
 
         handler.ConnectCallback = (_, cancellationToken) => NsmgrConnector.OpenAsync(address, target, options.DeadPeerTimeout, cancellationToken);

@@ -14,7 +14,7 @@ namespace Nsm.Healing.Nsmgr;
 /// </summary>
 public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource identity, NsmTokenSigner tokens, IOptions<NsmgrClientOptions> options) : INsmgrClient
 {
-    public async Task<Connection> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<NsmgrAnswer> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var connectionId = request.Connection?.Id;
         using var call = await PrepareAsync("Request", nsmgrAddress, connectionId, timeout, cancellationToken);
@@ -25,11 +25,11 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
         }
         catch (Exception e) when (e is not NsmRequestFailedException)
         {
-            throw Failed("Request", nameof(Connection), nsmgrAddress, connectionId, e);
+            throw Failed("Request", nameof(Connection), nsmgrAddress, connectionId, e, call.Peers);
         }
 
         RequireUsableAnswer(nsmgrAddress, request.Connection!.Id, answer);
-        if (call.Peers is { } peers && NextTokenCheck.FindProblem(answer, peers) is { } problem)
+        if (call.Peers is not null && await AnswerProblemAsync(answer, call.Lease.Nsmgr, timeout, cancellationToken) is { } problem)
         {
             await CloseUntrustedAnswer(nsmgrAddress, answer, timeout, cancellationToken);
             throw new NsmRequestFailedException(
@@ -37,7 +37,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
                 $"Request for connection '{connectionId}' at NSMgr {nsmgrAddress} was answered with a path that fails the token check (next_token_signed): {problem}; the connection was closed");
         }
 
-        return answer;
+        return new NsmgrAnswer(answer, call.Token is { } token ? tokens.ValidFor(token) : null);
     }
 
     public async Task CloseAsync(string nsmgrAddress, Connection connection, TimeSpan timeout, CancellationToken cancellationToken)
@@ -49,7 +49,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
         }
         catch (Exception e) when (e is not NsmRequestFailedException)
         {
-            throw Failed("Close", "google.protobuf.Empty", nsmgrAddress, connection.Id, e);
+            throw Failed("Close", "google.protobuf.Empty", nsmgrAddress, connection.Id, e, call.Peers);
         }
     }
 
@@ -82,7 +82,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
         if (!channels.Secure)
         {
             var plain = channels.Rent(nsmgrAddress);
-            return new PreparedCall(plain, null, null);
+            return new PreparedCall(plain, null, null, null);
         }
 
         X509Svid own;
@@ -114,7 +114,30 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
             { NsmTokens.TokenHeader, token.Value },
             { NsmTokens.ExpiresHeader, NsmTokens.FormatExpiry(token.Expires) },
         };
-        return new PreparedCall(lease, metadata, lease.Nsmgr.Peers);
+        return new PreparedCall(lease, metadata, lease.Nsmgr.Peers, token);
+    }
+
+    /// <summary>
+    /// Why the answer fails the NSC's check, or null. A segment signed by a key we have not seen may come from an NSMgr that
+    /// renewed its SVID after our connection opened: its current certificate is asked for once before the answer is refused.
+    /// </summary>
+    private static async Task<string?> AnswerProblemAsync(Connection answer, NsmgrChannel nsmgr, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (NextTokenCheck.FindProblem(answer, nsmgr.Peers) is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            await nsmgr.RelearnPeerAsync(timeout, cancellationToken);
+        }
+        catch (Exception e) when (e is AuthenticationException or System.IO.IOException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            // The NSMgr could not be asked: the answer stands refused for the reason already found.
+        }
+
+        return NextTokenCheck.FindProblem(answer, nsmgr.Peers);
     }
 
     /// <summary>The NSMgr may hold what it answered; leave nothing behind. A failure here changes nothing about the refusal.</summary>
@@ -135,13 +158,15 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
     /// <summary>
     /// gRPC reports everything as <see cref="RpcException"/>; anything else (a bug, a cancelled token) still must not escape
     /// as another type, or a caller expecting <see cref="NsmRequestFailedException"/> would leave state half-done.
-    /// A TLS handshake refused either way is identity trouble (Unauthenticated), not an NSMgr outage.
+    /// A TLS handshake refused either way is identity trouble (Unauthenticated), not an NSMgr outage; when we refused the
+    /// NSMgr, the reason our check gave is the one reported (<paramref name="peers"/>).
     /// </summary>
-    private NsmRequestFailedException Failed(string call, string expectedAnswer, string nsmgrAddress, string? connectionId, Exception e)
+    private NsmRequestFailedException Failed(string call, string expectedAnswer, string nsmgrAddress, string? connectionId, Exception e, NsmgrPeers? peers = null)
     {
         var (status, cause) = e switch
         {
-            _ when Find<AuthenticationException>(e) is { } tls => (StatusCode.Unauthenticated, $"{StatusCode.Unauthenticated}: {tls.Message}"),
+            _ when Find<AuthenticationException>(e) is { } tls => (StatusCode.Unauthenticated,
+                $"{StatusCode.Unauthenticated}: {(peers?.LastRefusal is { } refusal ? $"mTLS refused the NSMgr: {refusal}" : tls.Message)}"),
             _ when Find<IdentityUnavailableException>(e) is { } missing => (StatusCode.Unauthenticated, $"{StatusCode.Unauthenticated}: identity unavailable: {missing.Message}"),
             RpcException rpc => NsmgrCallFailure.Describe(rpc, expectedAnswer, options.Value.MaxReceiveMessageBytes),
             OperationCanceledException => (StatusCode.Cancelled, $"{StatusCode.Cancelled}: {e.Message}"),
@@ -155,7 +180,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
     private static T? Find<T>(Exception? e) where T : Exception =>
         e is null ? null : e as T ?? Find<T>(e.InnerException) ?? (e is RpcException rpc ? Find<T>(rpc.Status.DebugException) : null);
 
-    private sealed record PreparedCall(NsmgrChannelPool.ChannelLease Lease, Metadata? Metadata, NsmgrPeers? Peers) : IDisposable
+    private sealed record PreparedCall(NsmgrChannelPool.ChannelLease Lease, Metadata? Metadata, NsmgrPeers? Peers, NsmToken? Token) : IDisposable
     {
         public Grpc.Net.Client.GrpcChannel Channel => Lease.Channel;
 

@@ -14,6 +14,7 @@ public sealed class NsmgrPeers
 
     private readonly Lock _gate = new();
     private readonly List<SpiffePeer> _seen = [];
+    private string? _lastRefusal;
 
     public SpiffePeer? Latest
     {
@@ -26,10 +27,34 @@ public sealed class NsmgrPeers
         }
     }
 
+    /// <summary>Why the last handshake refused the NSMgr, until one accepts it again; null when none was refused.</summary>
+    public string? LastRefusal
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastRefusal;
+            }
+        }
+    }
+
+    /// <summary>The newest certificate, unless it has expired: then the NSMgr must be asked again for its current one.</summary>
+    public SpiffePeer? LatestValid(DateTime utcNow) => Latest is { } latest && latest.Certificate.NotAfter.ToUniversalTime() > utcNow ? latest : null;
+
+    public void Refused(string problem)
+    {
+        lock (_gate)
+        {
+            _lastRefusal = problem;
+        }
+    }
+
     public void Remember(SpiffePeer peer)
     {
         lock (_gate)
         {
+            _lastRefusal = null;
             _seen.RemoveAll(p => p.Certificate.Thumbprint == peer.Certificate.Thumbprint);
             _seen.Insert(0, peer);
             if (_seen.Count > Kept)

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Nsm.Healing.Connections;
 
 namespace Nsm.Healing.Telemetry;
 
@@ -21,6 +22,8 @@ public sealed class HealingMetrics
     private readonly Counter<long> _streamReconnects;
     private readonly Counter<long> _monitorEvents;
     private readonly UpDownCounter<long> _admissionQueue;
+    private readonly Counter<long> _closesTooLate;
+    private readonly Counter<long> _closesAbandoned;
 
     public HealingMetrics(IMeterFactory meters)
     {
@@ -36,6 +39,8 @@ public sealed class HealingMetrics
         _streamReconnects = meter.CreateCounter<long>("nsm.monitor.reconnects", "{reconnect}", "Monitor streams re-established after a loss");
         _monitorEvents = meter.CreateCounter<long>("nsm.monitor.events", "{event}", "Monitor events by result: delivered, unchanged, unmatched");
         _admissionQueue = meter.CreateUpDownCounter<long>("nsm.admission.queue", "{heal}", "Heals waiting for an NSMgr's admission");
+        _closesAbandoned = meter.CreateCounter<long>("nsm.closes.abandoned", "{connection}", "Connections Abandoned: no Close confirmed before the last token we sent expired");
+        _closesTooLate = meter.CreateCounter<long>("nsm.closes.too_late", "{close}", "Closes sent after the last token we sent had expired, by purpose");
     }
 
     public void HealStarted(HealTrigger trigger, HealDecision decision) =>
@@ -102,6 +107,10 @@ public sealed class HealingMetrics
             _admissionQueue.Add(delta);
         }
     }
+
+    public void CloseAbandoned() => _closesAbandoned.Add(1);
+
+    public void CloseTooLate(ClosePurpose purpose) => _closesTooLate.Add(1, Tag("purpose", purpose));
 
     private static KeyValuePair<string, object?> Tag<T>(string name, T value) where T : Enum => new(name, value.ToString());
 }

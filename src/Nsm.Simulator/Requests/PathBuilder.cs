@@ -14,14 +14,17 @@ internal static class PathBuilder
     /// <param name="requested">The path the NSC sent; segment 0 is the NSC's.</param>
     /// <param name="hops">Server names from path index 1 on (NSMgr, forwarder, …, NSE).</param>
     /// <param name="clientToken">The NSC's token from gRPC metadata, or null to generate one.</param>
+    /// <param name="clientExpires">When the NSC's token expires (its metadata), written into its segment as upstream does.</param>
+    /// <param name="expires">When the hops' own tokens expire.</param>
     /// <param name="identities">Signs each hop's segment as that hop would; null (plaintext) writes opaque tokens.</param>
-    public static Path Build(Path requested, IReadOnlyList<string> hops, string? clientToken, DateTimeOffset expires, ElementIdentities? identities)
+    public static Path Build(
+        Path requested, IReadOnlyList<string> hops, string? clientToken, DateTimeOffset clientExpires, DateTimeOffset expires, ElementIdentities? identities)
     {
         var expiresAt = Timestamp.FromDateTimeOffset(expires);
         var path = new Path { Index = 0 };
         var nsc = requested.PathSegments[0].Clone();
         nsc.Token = clientToken ?? NewToken();
-        nsc.Expires = expiresAt;
+        nsc.Expires = Timestamp.FromDateTimeOffset(clientExpires);
         path.PathSegments.Add(nsc);
 
         var samePrefix = true;

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Nsm.Identity;
 using Nsm.Api;
 using Nsm.Simulator.Expiry;
 using Nsm.Simulator.Fabric;
@@ -34,7 +35,7 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
                 RequestValidator.ValidateRequest(request);
                 var known = entry.Connections.GetValueOrDefault(connectionId);
                 var route = planner.Plan(entry, request.Connection!, known, reselect);
-                var (connection, wire) = Commit(request, route, known, reselect, caller.Token);
+                var (connection, wire) = Commit(request, route, known, reselect, caller);
                 if (owner is not null)
                 {
                     entry.Owners[connectionId] = owner;
@@ -56,7 +57,7 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
     }
 
     private (Connection Connection, Wire Wire) Commit(
-        NetworkServiceRequest request, Route route, ManagedConnection? known, bool reselect, string? clientToken)
+        NetworkServiceRequest request, Route route, ManagedConnection? known, bool reselect, CallerCredentials caller)
     {
         var connectionId = request.Connection.Id;
         if (reselect && known is not null)
@@ -64,7 +65,12 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
             release.Release(known.Wire, CloseReason.Reselect, route.Entry.Name);
         }
 
-        var expires = state.Time.GetUtcNow() + state.TokenLifetime;
+        var now = state.Time.GetUtcNow();
+        var pathExpires = now + state.TokenLifetime;
+        // As cmd-nsmgr: the caller's segment carries the token it sent and its expiry, and the connection is timed out
+        // (closed along its path) when that token expires, if no refresh came first.
+        var callerExpires = CallerTokenExpiry(caller, now) ?? pathExpires;
+        var expires = callerExpires < pathExpires ? callerExpires : pathExpires;
         var previousNse = state.Fabric.CurrentWire(connectionId)?.Nse.Name;
         var wire = state.Fabric.Attach(
             connectionId, route.Entry.Name, route.NsmgrHops, route.WiredForwarders, route.WiredNse, expires, out var replaced);
@@ -78,7 +84,7 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
             RecordDuplicateIfHeldElsewhere(connectionId);
         }
 
-        var path = PathBuilder.Build(request.Connection.Path, route.HopNames, clientToken, expires, state.Identities);
+        var path = PathBuilder.Build(request.Connection.Path, route.HopNames, caller.Token, callerExpires, pathExpires, state.Identities);
         var connection = ConnectionResult.Build(request, path, route.Nse.Name, route.Nse.AddressesFor(connectionId));
         foreach (var hop in wire.Nsmgrs)
         {
@@ -91,6 +97,15 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
         expiry.Track(wire);
         return (connection, wire);
     }
+
+    /// <summary>
+    /// The expiry of the caller's token (metadata nsm-client-token-expires) on the simulation's clock: tokens are signed on
+    /// the identity clock, so what carries over is how long the token has left. Null without security (nothing is checked).
+    /// </summary>
+    private DateTimeOffset? CallerTokenExpiry(CallerCredentials caller, DateTimeOffset now) =>
+        state.Identities is { } identities && NsmTokens.TryParseExpiry(caller.TokenExpires, out var expires)
+            ? now + (expires - identities.Security.IdentityTime.GetUtcNow())
+            : null;
 
     /// <summary>
     /// Moving a connection to another NSE without closing it first leaves the old NSE holding its copy

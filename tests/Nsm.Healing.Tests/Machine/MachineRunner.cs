@@ -85,6 +85,12 @@ internal sealed class MachineRunner
 
     public List<PermitReturn> ReturnReasons { get; } = [];
 
+    /// <summary>How long the token sent with each accepted Request is valid, as the client reports it; null: none sent.</summary>
+    public TimeSpan? TokenValidFor { get; set; }
+
+    /// <summary>What the machine reported for logs and metrics, in order.</summary>
+    public List<ConnectionNote> Notes { get; } = [];
+
     /// <summary>The connection Up at the NSMgr under the NSC's first Request.</summary>
     public void Connect()
     {
@@ -205,7 +211,10 @@ internal sealed class MachineRunner
             case Fail fail:
                 Failures.Add(fail.Error);
                 break;
-            case ReplenishStandingPermit or EnsureMonitored or StopMonitoring or Publish or EndWatches or Answer or Observe:
+            case Observe observe:
+                Notes.Add(observe.Note);
+                break;
+            case ReplenishStandingPermit or EnsureMonitored or StopMonitoring or Publish or EndWatches or Answer:
                 break;
             default:
                 Violations.Add($"unknown effect {effect.GetType().Name}");
@@ -243,7 +252,7 @@ internal sealed class MachineRunner
                     HeldAt.Add(endpoint);
                 }
 
-                return new RequestAnswered(AnswerFor(send.Request, endpoint));
+                return new RequestAnswered(AnswerFor(send.Request, endpoint), TokenValidFor);
             case NsmgrBehaviour.Rejects:
                 return Failed("NotFound");
             case NsmgrBehaviour.Unreachable:

@@ -84,6 +84,13 @@ public sealed class ConnectionMachineProperties(ITestOutputHelper output)
         }
         else
         {
+            // Invariant 8, locally: a Close not confirmed yet has its retry stored and armed, before its deadline.
+            if (state.Phase == ConnectionPhase.Closing)
+            {
+                Assert.NotNull(runner.WakeupAt);
+                Assert.True(state.NextAttemptAt < state.CloseDeadline, "a Close retry armed after its deadline");
+            }
+
             // Nothing half-done: outside a heal, the phase is the stored one; and a heal's permits went back with it.
             Assert.Equal(runner.Stored.Phase, state.Phase);
             Assert.Null(runner.Machine.Attempt.PermitHolder);
@@ -97,7 +104,7 @@ public sealed class ConnectionMachineProperties(ITestOutputHelper output)
         Assert.DoesNotContain(runner.Calls, c => c.AfterClose && !c.What.StartsWith("Close", StringComparison.Ordinal));
     }
 
-    /// <summary>Invariant 4: once faults stop, Up, Closed or Failed; then a Close hands every permit back, each once.</summary>
+    /// <summary>Invariant 4: once faults stop, Up, Closed, Failed or Abandoned; then a Close hands every permit back, each once.</summary>
     private static void CheckEnd(MachineRunner runner)
     {
         runner.NsmgrAnswers = NsmgrBehaviour.Answers;
@@ -105,9 +112,9 @@ public sealed class ConnectionMachineProperties(ITestOutputHelper output)
         runner.AdmissionFree = true;
         runner.Feed(new ConnectionInput.ResumeAsked());
         runner.AdmissionGrants();
-        for (var step = 0; step < SettleSteps && runner.Machine.State.Phase == ConnectionPhase.Healing; step++)
+        for (var step = 0; step < SettleSteps && runner.Machine.State.Phase is ConnectionPhase.Healing or ConnectionPhase.Closing; step++)
         {
-            var due = runner.WakeupAt ?? throw new InvalidOperationException("stuck Healing without a wakeup");
+            var due = runner.WakeupAt ?? throw new InvalidOperationException($"stuck {runner.Machine.State.Phase} without a wakeup");
             var wait = due - runner.Env.Now;
             Assert.True(wait <= runner.Policy.MaxRetryDelay + 2 * runner.Policy.RequestTimeout + TimeSpan.FromSeconds(1),
                 $"next attempt {wait} away, beyond MaxRetryDelay and an attempt's lease");
@@ -117,7 +124,7 @@ public sealed class ConnectionMachineProperties(ITestOutputHelper output)
         }
 
         Assert.True(
-            runner.Machine.State.Phase is ConnectionPhase.Up or ConnectionPhase.Closed or ConnectionPhase.Failed or ConnectionPhase.None,
+            runner.Machine.State.Phase is ConnectionPhase.Up or ConnectionPhase.Closed or ConnectionPhase.Failed or ConnectionPhase.Abandoned or ConnectionPhase.None,
             $"not settled after faults stopped: {runner.Machine.State.Phase} ({runner.Machine.State.Reason})");
 
         runner.Close();

@@ -1,0 +1,86 @@
+using Nsm.Healing.Decisions;
+using Nsm.Healing.Requests;
+using static Nsm.Healing.Connections.ConnectionEffect;
+using static Nsm.Healing.Connections.ConnectionInput;
+
+namespace Nsm.Healing.Connections;
+
+// Custody of the final Close: retried with backoff, durably, while our last token is valid; Abandoned once it is not.
+public sealed partial class ConnectionMachine
+{
+    private void OnFinalCloseAnswered(string nsmgrAddress, EffectBatch effects)
+    {
+        effects.Add(new StopMonitoring(nsmgrAddress));
+        if (State.UnconfirmedCloses > 0)
+        {
+            // Retries registered it; the first Close's own success never did, so a Close costs no reminder operation.
+            effects.Add(new DropBackstop());
+        }
+
+        BecomeClosed(effects);
+    }
+
+    /// <summary>
+    /// A final Close the NSMgr did not confirm. One it answered with an error about the Close itself leaves nothing of
+    /// ours there. One it did not answer (down, too slow) or refused on identity is owed still: retried after a backoff,
+    /// stored with its reminder so another silo carries on, and never past the deadline — then the connection is Abandoned.
+    /// </summary>
+    private void OnFinalCloseFailed(string nsmgrAddress, CallFailed failed, EffectBatch effects)
+    {
+        if (failed.Error is NsmRequestFailedException && !NsmgrFailure.IsUnreachable(failed.StatusCode) && !NsmgrFailure.IsIdentityFailure(failed.StatusCode))
+        {
+            OnFinalCloseAnswered(nsmgrAddress, effects);
+            return;
+        }
+
+        State.UnconfirmedCloses++;
+        var deadline = State.CloseDeadline ??= TokenWindow.CloseDeadline(State, Now + State.Policy.HealDeadline);
+        var room = deadline - Now;
+        if (room < State.Policy.FirstRetryDelay)
+        {
+            Abandon(effects);
+            return;
+        }
+
+        // Backoff as for heals, but always one more try inside the window: halfway to the deadline at the latest.
+        var delay = Backoff.Delay(State.Policy, State.UnconfirmedCloses, _env.NextJitter());
+        State.NextAttemptAt = Now + (delay < room / 2 ? delay : room / 2);
+        effects.Add(new Observe(new ConnectionNote.CloseUnconfirmed(State.UnconfirmedCloses, State.NextAttemptAt.Value, deadline, failed.Error.Message)));
+        effects.Add(new ScheduleWakeup(State.NextAttemptAt.Value));
+        Persist(Write.CloseRetry, effects);
+        effects.Add(new EnsureBackstop(Alongside: false));
+        effects.Add(new Publish());
+        // The NSC's Close is answered: the service holds the Close from here on.
+        effects.Add(new Answer());
+    }
+
+    /// <summary>The retry of an unconfirmed Close is due (its wakeup, its reminder, or the NSMgr is back).</summary>
+    private void RetryClose(EffectBatch effects)
+    {
+        if (State.CloseDeadline is { } deadline && Now >= deadline)
+        {
+            Abandon(effects);
+            return;
+        }
+
+        _awaiting = new Awaiting.FinalClose(State.NsmgrAddress!);
+        effects.Add(new SendClose(ClosePurpose.Final, State.NsmgrAddress!, HealRequests.ForClose(State.Connection!), State.Policy.RequestTimeout));
+    }
+
+    private void Abandon(EffectBatch effects)
+    {
+        var deadline = State.CloseDeadline!.Value;
+        State.Phase = ConnectionPhase.Abandoned;
+        State.Reason = $"Close not confirmed before token expiry at {deadline:O}";
+        State.NextAttemptAt = null;
+        State.RefreshDueAt = null;
+        effects.Add(new StopWakeup());
+        effects.Add(new DropBackstop());
+        effects.Add(new StopMonitoring(State.NsmgrAddress!));
+        Persist(Write.Abandon, effects);
+        effects.Add(new Observe(new ConnectionNote.CloseAbandoned(State.UnconfirmedCloses, deadline)));
+        effects.Add(new Publish());
+        effects.Add(new EndWatches());
+        effects.Add(new Answer());
+    }
+}
