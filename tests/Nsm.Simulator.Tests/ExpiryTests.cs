@@ -26,7 +26,7 @@ public sealed class ExpiryTests
         Assert.InRange(callerExpires, Sim.Epoch + tokenLife - TimeSpan.FromSeconds(5), Sim.Epoch + tokenLife);
         Assert.Equal(callerExpires, sim.WiringOf("c-1")!.Expires);
         clock.Advance(callerExpires - clock.GetUtcNow());
-        await Eventually.HoldsAsync(() => sim.Records.Closes("c-1").Count == 1, "the connection is timed out");
+        await Eventually.True(() => sim.Records.Closes("c-1").Count == 1, "the connection is timed out");
         Assert.Equal((CloseReason.Expired, callerExpires), (sim.Records.Closes("c-1")[0].Reason, sim.Records.Closes("c-1")[0].Timestamp));
         Assert.Null(sim.WiringOf("c-1"));
     }
