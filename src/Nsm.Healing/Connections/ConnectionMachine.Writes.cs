@@ -96,13 +96,10 @@ public sealed partial class ConnectionMachine
                     $"connection '{_id}': the NSMgr accepted the Request, but the connection could not be stored ({error}); " +
                     "it was closed again and nothing is registered: request it again")));
                 break;
-            case Write.HealDone healed:
-                // A new connection not stored would be unknown after a failover: undo it and heal again from what is stored.
-                if (healed.NewConnection is { } reselected)
-                {
-                    effects.Add(new SendClose(ClosePurpose.Compensate, healed.NsmgrAddress, HealRequests.ForClose(reselected), State.Policy.RequestTimeout));
-                }
-
+            case Write.HealDone { NewConnection: not null }:
+                KeepReselectedToRestore(error, effects);
+                break;
+            case Write.HealDone:
                 effects.Add(new Observe(new ConnectionNote.WriteFailed("store a healed connection (the heal goes on)", error)));
                 RollBackHeal(effects);
                 break;
@@ -116,6 +113,34 @@ public sealed partial class ConnectionMachine
                     $"connection '{_id}': {write.What} could not be stored ({error}); nothing changed: the connection is {State.Phase}")));
                 break;
         }
+    }
+
+    /// <summary>
+    /// A reselect the NSMgr carried out but storage did not take. Closing the new connection and reselecting again would
+    /// move the workload a second time for one data-plane fault (the chaos run caught exactly that during a Redis
+    /// outage); instead the heal goes on as a restore of the new connection, whose claim stores it before any NSMgr call.
+    /// Should this activation die before that claim, its successor reselects from what is stored, and the unstored
+    /// connection ends at its NSE when our token expires.
+    /// </summary>
+    private void KeepReselectedToRestore(string error, EffectBatch effects)
+    {
+        var reselected = State.LastGoodRequest!;
+        var endpoint = reselected.Connection.NetworkServiceEndpointName;
+        effects.Add(new Observe(new ConnectionNote.WriteFailed($"store the connection reselected to {endpoint} (the heal goes on as a restore of it)", error)));
+        RollBackHeal(effects);
+        if (State.Phase != ConnectionPhase.Healing)
+        {
+            return;
+        }
+
+        State.LastGoodRequest = reselected;
+        State.OldConnectionClosed = true;
+        State.CurrentHeal = State.CurrentHeal! with
+        {
+            Decision = HealDecision.Restore,
+            Detail = $"reselected to {endpoint}, which could not be stored: restoring it there",
+        };
+        _healStartUnsaved = true;
     }
 
     /// <summary>Back to the heal as stored; this activation's own attempt is over, so its claim is not waited out.</summary>

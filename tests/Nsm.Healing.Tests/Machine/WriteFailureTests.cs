@@ -23,21 +23,34 @@ public sealed class WriteFailureTests
     }
 
     [Fact]
-    public void A_reselect_not_stored_is_closed_again_and_the_heal_goes_on_from_what_is_stored()
+    public void A_reselect_not_stored_is_kept_and_the_heal_goes_on_as_a_restore_of_it()
     {
         var runner = UpRunner();
+        var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
         // The attempt's claim is stored; the healed connection is not.
         runner.WriteOutcomes = new Queue<StorageBehaviour>([StorageBehaviour.Works, StorageBehaviour.Fails]);
 
         runner.Tick();
 
+        var reselectedTo = runner.Machine.State.Connection!.NetworkServiceEndpointName;
+        Assert.NotEqual(before, reselectedTo);
         Assert.Equal(ConnectionPhase.Healing, runner.Machine.State.Phase);
-        Assert.Equal(ConnectionPhase.Healing, runner.Stored.Phase);
-        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal", "Close(Compensate)"], runner.Calls.Select(c => c.What));
-        Assert.Empty(runner.HeldAt);
+        Assert.Equal(HealDecision.Restore, runner.Machine.State.CurrentHeal!.Decision);
+        Assert.Equal(before, runner.Stored.Connection!.NetworkServiceEndpointName);
+        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
         Assert.Empty(runner.Failures);
         Assert.NotNull(runner.WakeupAt);
+
+        // Storage is back: the next attempt's claim stores the new connection, and the heal restores it there.
+        runner.WriteOutcomes = new Queue<StorageBehaviour>();
+        runner.Advance(runner.WakeupAt!.Value - runner.Env.Now);
+        runner.Tick();
+
+        Assert.Equal(ConnectionPhase.Up, runner.Stored.Phase);
+        Assert.Equal(reselectedTo, runner.Stored.Connection!.NetworkServiceEndpointName);
+        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.DoesNotContain(runner.Calls, c => c.What == "Close(Compensate)");
     }
 
     [Fact]
