@@ -61,7 +61,8 @@ builder.UseOrleans(silo => silo
         nsmgr => builder.Configuration.GetSection(NsmgrClientOptions.Section).Bind(nsmgr),
         connections => builder.Configuration.GetSection(ConnectionGrainOptions.Section).Bind(connections),
         monitor => builder.Configuration.GetSection(MonitorOptions.Section).Bind(monitor),
-        identity => builder.Configuration.GetSection(IdentityOptions.Section).Bind(identity))
+        identity => builder.Configuration.GetSection(IdentityOptions.Section).Bind(identity),
+        configureNode: node => node.NodeName = options.NodeName)
     .AllowBackstopReminderPeriod()
     .UseTelemetryExport(options.Telemetry, options.ClusterId)
     .UseDashboard(options.Telemetry));

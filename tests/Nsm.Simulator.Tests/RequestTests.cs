@@ -33,7 +33,7 @@ public sealed class RequestTests
         Assert.All(Enumerable.Range(0, 3), k => Assert.Contains(tokens[k + 1].Subject, tokens[k].Audiences));
         Assert.All(connection.Path.PathSegments, s => Assert.Equal(Sim.Epoch + Lifetime, s.Expires.ToDateTimeOffset()));
         Assert.Equal("nse-1a", connection.NetworkServiceEndpointName);
-        Assert.Equal(NscRequests.Kernel, connection.Mechanism);
+        Assert.Equal(NscRequests.Memif, connection.Mechanism);
         Assert.Equal(State.Up, connection.State);
         var src = Assert.Single(connection.Context.IpContext.SrcIpAddrs);
         var dst = Assert.Single(connection.Context.IpContext.DstIpAddrs);

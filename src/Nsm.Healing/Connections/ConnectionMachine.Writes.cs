@@ -22,6 +22,7 @@ public sealed partial class ConnectionMachine
                     Policy = request.Policy,
                     LastGoodRequest = HealRequests.WithAnswer(request.Prepared, answered.Answer),
                     History = State.History,
+                    NodeName = string.IsNullOrEmpty(request.NodeName) ? null : request.NodeName,
                 };
                 BecomeUp(new Write.Initial(request.NsmgrAddress, answered.Answer), effects);
                 effects.Add(new Answer());

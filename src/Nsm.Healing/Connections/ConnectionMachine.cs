@@ -103,6 +103,7 @@ public sealed partial class ConnectionMachine
         {
             case Activated:
                 Rearm(effects);
+                HoldStatedNamespace(effects);
                 break;
             case RequestAsked request:
                 OnRequest(request, effects);
@@ -125,6 +126,9 @@ public sealed partial class ConnectionMachine
             case ControlPlaneRestored when State.Phase == ConnectionPhase.Healing:
                 // Backoff resets when the NSMgr returns, so nobody sits out a long delay after recovery.
                 ScheduleAttempt(Now, effects);
+                break;
+            case NscGone gone:
+                OnNscGone(gone.Reason, effects);
                 break;
             case DataPlaneReported reported:
                 OnDataPlaneReported(reported, effects);

@@ -45,6 +45,9 @@ public sealed class ConnectionState
     /// <summary>The silo that made that claim: an attempt of a silo that is gone is over, whatever its lease says.</summary>
     [Id(14)] public string? AttemptSilo { get; set; }
 
+    /// <summary>The node whose silo alone serves this connection (the NSC's node); null: any silo.</summary>
+    [Id(15)] public string? NodeName { get; set; }
+
     /// <summary>A fresh copy on every get: change it and set it back to keep a change.</summary>
     public NetworkServiceRequest? LastGoodRequest
     {

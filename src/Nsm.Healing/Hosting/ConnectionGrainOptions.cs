@@ -10,4 +10,10 @@ public sealed class ConnectionGrainOptions
     /// after its silo died. Orleans refuses periods below ReminderOptions.MinimumReminderPeriod (1 min by default).
     /// </summary>
     public TimeSpan BackstopReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often the silo looks for a process in each held NSC network namespace: the longest an NSC that is gone
+    /// stays connected. One scan of /proc per period, for all connections of the silo.
+    /// </summary>
+    public TimeSpan NscNamespaceCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
