@@ -18,6 +18,7 @@ namespace Nsm.Healing.IntegrationTests;
 /// <summary>
 /// A multi-node cluster on one machine: silos with different node names, one simulator NSMgr per node on its own
 /// unix socket. Connections are served by their node's silo only. Identity is off here: placement does not depend on it.
+/// Every silo may dial every node's socket, as in a cluster where each node's socket has the same path.
 /// </summary>
 public sealed class NodePlacementTests : IAsyncLifetime
 {
@@ -46,6 +47,7 @@ public sealed class NodePlacementTests : IAsyncLifetime
             .AddMemoryGrainStorage(HealingStorage.Name)
             .UseInMemoryReminderService()
             .AddNsmHealing(
+                configureNsmgr: nsmgr => nsmgr.AllowedAddresses = [.. _sockets.Values.Select(socket => $"unix://{socket}")],
                 configureMonitor: HealingCluster.TestMonitorOptions,
                 configureIdentity: identity => identity.Source = IdentitySource.None,
                 configureNode: node => node.NodeName = _nextSiloNodes.TryDequeue(out var name) ? name : throw new InvalidOperationException("no node for this silo")));
@@ -79,6 +81,56 @@ public sealed class NodePlacementTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Deterministic by waiting on what the system itself waits on: every silo's view of node-3 (membership and silo
+    /// metadata) before the heal starts, so the grain is not placed on the silo that has just left; the heal then waits,
+    /// and must resume on its own once node-3 has a silo again.
+    /// </summary>
+    [Fact]
+    public async Task A_connection_whose_node_has_no_silo_waits_visibly_then_heals_within_seconds_of_its_silo_joining()
+    {
+        var node3 = await StartSiloOn("node-3");
+        var id = NscScenario.NewId("node-3-wait");
+        await Client().RequestAsync(Request(id, "node-3"));
+        Assert.Equal("node-3", await NodeServing(id));
+
+        await _cluster.StopSiloAsync(node3);
+        await EverySiloSees("node-3", hasSilo: false);
+        var grain = _cluster.Client.GetGrain<IConnectionGrain>(id);
+        await grain.ReportDataPlane(DataPlaneVerdict.Down, checkedConnection: null);
+        var waiting = await Eventually.Phase(grain, ConnectionPhase.Healing, s => s.Reason == "no silo on node node-3: waiting for it");
+        var servedFrom = await NodeServing(id);
+        var requestsWhileWaiting = _simulator.Records.Requests(id).Count;
+        var closesWhileWaiting = _simulator.Records.Closes(id).Count;
+
+        await StartSiloOn("node-3");
+        var healed = await Eventually.Phase(grain, ConnectionPhase.Up, s => s.History.Count == 1, TimeSpan.FromSeconds(15));
+
+        Assert.NotEqual("node-3", servedFrom);
+        Assert.Equal((1, 0), (requestsWhileWaiting, closesWhileWaiting));
+        Assert.Equal(HealDecision.Reselect, Assert.Single(healed.History).Decision);
+        Assert.Null(healed.Reason);
+        Assert.Equal("node-3", await NodeServing(id));
+        Assert.Equal(ConnectionPhase.Healing, waiting.Phase);
+    }
+
+    [Fact]
+    public async Task A_connection_heals_on_its_own_node_while_another_node_has_no_silo()
+    {
+        var node3 = await StartSiloOn("node-3");
+        await _cluster.StopSiloAsync(node3);
+        await EverySiloSees("node-3", hasSilo: false);
+        var id = NscScenario.NewId("node-1-alone");
+        await Client().RequestAsync(Request(id, "node-1"));
+        var grain = _cluster.Client.GetGrain<IConnectionGrain>(id);
+
+        await grain.ReportDataPlane(DataPlaneVerdict.Down, checkedConnection: null);
+        var healed = await Eventually.Phase(grain, ConnectionPhase.Up, s => s.History.Count == 1);
+
+        Assert.Equal(HealOutcome.Healed, Assert.Single(healed.History).Outcome);
+        Assert.Equal("node-1", await NodeServing(id));
+    }
+
     [Fact]
     public async Task A_first_request_for_a_node_without_a_silo_fails_at_once_naming_the_node()
     {
@@ -93,6 +145,19 @@ public sealed class NodePlacementTests : IAsyncLifetime
 
     private NsmHealingClient Client() => new(_cluster.Client);
 
+    private async Task<InProcessSiloHandle> StartSiloOn(string node)
+    {
+        _nextSiloNodes.Enqueue(node);
+        var silo = await _cluster.StartAdditionalSiloAsync();
+        await EverySiloSees(node, hasSilo: true);
+        return silo;
+    }
+
+    /// <summary>Waits until every live silo's membership and silo metadata agree whether <paramref name="node"/> has a silo.</summary>
+    private Task EverySiloSees(string node, bool hasSilo) => Eventually.True(
+        () => _cluster.Silos.All(silo => _cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<ClusterNodes>().SilosOn(node).Length > 0 == hasSilo),
+        $"every silo sees {(hasSilo ? "a" : "no")} silo on {node}");
+
     private ConnectionRequest Request(string id, string node) => new()
     {
         NsmgrAddress = $"unix://{_sockets[node]}",
@@ -105,12 +170,18 @@ public sealed class NodePlacementTests : IAsyncLifetime
         Policy = NscScenario.FastPolicy,
     };
 
-    /// <summary>The node of the silo the connection's grain is active on.</summary>
+    /// <summary>The node of the silo the connection's grain is active on, once it is active on exactly one.</summary>
     private async Task<string?> NodeServing(string id)
     {
         var management = _cluster.Client.GetGrain<IManagementGrain>(0);
         var grainId = _cluster.Client.GetGrain<IConnectionGrain>(id).GetGrainId();
-        var activation = (await management.GetDetailedGrainStatistics()).Single(s => s.GrainId == grainId);
-        return _cluster.GetSiloServiceProvider(activation.SiloAddress).GetRequiredService<IOptions<NodeOptions>>().Value.NodeName;
+        DetailedGrainStatistic? activation = null;
+        await Eventually.True(async () =>
+        {
+            var activations = (await management.GetDetailedGrainStatistics()).Where(s => s.GrainId == grainId).ToList();
+            activation = activations.Count == 1 ? activations[0] : null;
+            return activation is not null;
+        }, $"one activation of connection {id}");
+        return _cluster.GetSiloServiceProvider(activation!.SiloAddress).GetRequiredService<IOptions<NodeOptions>>().Value.NodeName;
     }
 }
