@@ -56,6 +56,7 @@ builder.Services.Configure<HostOptions>(host =>
 builder.UseOrleans(silo => silo
     .UseClusterProfile(options)
     .UseFailureDetection(options.FailureDetection)
+    .UseKubernetesHostingInPods(options)
     .UseClusterTls(options.Tls)
     .AddNsmHealing(
         nsmgr => builder.Configuration.GetSection(NsmgrClientOptions.Section).Bind(nsmgr),
@@ -80,6 +81,11 @@ if (options.Tls.Enabled)
 {
     SiloLog.ClusterTlsEnabled(app.Logger, options.Tls.Certificate!, options.Tls.CaCertificate ?? "the system trust store",
         options.Tls.RequireClientCertificate ? "required" : "optional");
+}
+
+if (KubernetesHostingSiloBuilderExtensions.Applies(options.KubernetesHosting, Environment.GetEnvironmentVariable(KubernetesHostingSiloBuilderExtensions.InClusterVariable)))
+{
+    SiloLog.KubernetesHosting(app.Logger);
 }
 
 if (options.Profile == ClusterProfile.Development)

@@ -11,6 +11,7 @@ using Nsm.Healing.Placement;
 using Nsm.Simulator;
 using Nsm.Simulator.Identity;
 using Nsm.Simulator.Topology;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 
 namespace Nsm.Healing.IntegrationTests;
@@ -98,13 +99,13 @@ public sealed class NodePlacementTests : IAsyncLifetime
         await EverySiloSees("node-3", hasSilo: false);
         var grain = _cluster.Client.GetGrain<IConnectionGrain>(id);
         await grain.ReportDataPlane(DataPlaneVerdict.Down, checkedConnection: null);
-        var waiting = await Eventually.Phase(grain, ConnectionPhase.Healing, s => s.Reason == "no silo on node node-3: waiting for it");
+        var waiting = await Reaches(grain, ConnectionPhase.Healing, s => s.Reason == "no silo on node node-3: waiting for it");
         var servedFrom = await NodeServing(id);
         var requestsWhileWaiting = _simulator.Records.Requests(id).Count;
         var closesWhileWaiting = _simulator.Records.Closes(id).Count;
 
         await StartSiloOn("node-3");
-        var healed = await Eventually.Phase(grain, ConnectionPhase.Up, s => s.History.Count == 1, TimeSpan.FromSeconds(15));
+        var healed = await Reaches(grain, ConnectionPhase.Up, s => s.History.Count == 1, TimeSpan.FromSeconds(15));
 
         Assert.NotEqual("node-3", servedFrom);
         Assert.Equal((1, 0), (requestsWhileWaiting, closesWhileWaiting));
@@ -125,7 +126,7 @@ public sealed class NodePlacementTests : IAsyncLifetime
         var grain = _cluster.Client.GetGrain<IConnectionGrain>(id);
 
         await grain.ReportDataPlane(DataPlaneVerdict.Down, checkedConnection: null);
-        var healed = await Eventually.Phase(grain, ConnectionPhase.Up, s => s.History.Count == 1);
+        var healed = await Reaches(grain, ConnectionPhase.Up, s => s.History.Count == 1);
 
         Assert.Equal(HealOutcome.Healed, Assert.Single(healed.History).Outcome);
         Assert.Equal("node-1", await NodeServing(id));
@@ -153,10 +154,35 @@ public sealed class NodePlacementTests : IAsyncLifetime
         return silo;
     }
 
-    /// <summary>Waits until every live silo's membership and silo metadata agree whether <paramref name="node"/> has a silo.</summary>
+    /// <summary>
+    /// Waits until every live silo agrees whether <paramref name="node"/> has a silo: in its membership and silo metadata
+    /// (what the grains and placement ask) and, for a silo that joined, in its cluster manifest (what makes it a
+    /// compatible place for a grain).
+    /// </summary>
     private Task EverySiloSees(string node, bool hasSilo) => Eventually.True(
-        () => _cluster.Silos.All(silo => _cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<ClusterNodes>().SilosOn(node).Length > 0 == hasSilo),
+        () => _cluster.Silos.All(silo =>
+        {
+            var services = _cluster.GetSiloServiceProvider(silo.SiloAddress);
+            var onNode = services.GetRequiredService<ClusterNodes>().SilosOn(node);
+            var manifests = services.GetRequiredService<IClusterManifestProvider>().Current.Silos;
+            return onNode.Length > 0 == hasSilo && onNode.All(manifests.ContainsKey);
+        }),
         $"every silo sees {(hasSilo ? "a" : "no")} silo on {node}");
+
+    /// <summary>As <see cref="Eventually.Phase"/>, naming the last state seen when it times out.</summary>
+    private static async Task<ConnectionSnapshot> Reaches(IConnectionGrain grain, ConnectionPhase phase, Func<ConnectionSnapshot, bool> predicate, TimeSpan? timeout = null)
+    {
+        ConnectionSnapshot? last = null;
+        try
+        {
+            await Eventually.True(async () => (last = await grain.GetState()) is { } seen && seen.Phase == phase && predicate(seen), $"{phase}", timeout);
+            return last!;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last seen: {last?.Phase} '{last?.Reason}', history {last?.History.Count}", e);
+        }
+    }
 
     private ConnectionRequest Request(string id, string node) => new()
     {
