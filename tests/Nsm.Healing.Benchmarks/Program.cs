@@ -94,6 +94,7 @@ if (samples > 0)
 }
 
 var singleHeal = new List<SingleHealResult>();
+var namespaceHeals = new List<NamespaceHealResult>();
 // Security on (mTLS, a signed token per call) is what production runs; the same heals with it off price the signing.
 foreach (var secure in new[] { true, false })
 {
@@ -101,6 +102,10 @@ foreach (var secure in new[] { true, false })
     foreach (var heal in samples > 0 ? [HealDecision.Restore, HealDecision.Reselect] : Array.Empty<HealDecision>())
     {
         singleHeal.Add(await SingleHealBenchmark.RunAsync(cluster, heal, samples, log, secure));
+        if (secure)
+        {
+            namespaceHeals.Add(await NamespaceHealBenchmark.RunAsync(cluster, heal, samples, log));
+        }
     }
 }
 
@@ -144,7 +149,7 @@ var costs = mode is "all" or "smoke"
     : [];
 
 var simulatorBytes = storms.Length > 0 ? await HealStormBenchmark.SimulatorBytesPerConnectionAsync(storms.Max()) : double.NaN;
-var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Current(), silos, samples, singleHeal, stormResults, micro, simulatorBytes, footprint, recovery, ingestion, costs);
+var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Current(), silos, samples, singleHeal, stormResults, micro, simulatorBytes, footprint, recovery, ingestion, costs, namespaceHeals);
 var resultsDirectory = Path.Combine(root, "BenchmarkResults");
 Directory.CreateDirectory(resultsDirectory);
 var resultsName = $"{mode}-{started:yyyyMMdd-HHmmss}.json";

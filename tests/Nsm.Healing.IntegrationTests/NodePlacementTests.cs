@@ -44,14 +44,16 @@ public sealed class NodePlacementTests : IAsyncLifetime
 
         _simulator = await NsmSimulator.StartAsync(topology.Build(), security: SimulatorSecurity.Plaintext);
         var builder = new InProcessTestClusterBuilder(2);
+        // Connection state must outlive a stopped silo: Orleans' memory storage lives in grains on the silos and would
+        // lose the part held by node-3's silo (the connection then looks never requested).
         builder.ConfigureSilo((_, silo) => silo
-            .AddMemoryGrainStorage(HealingStorage.Name)
             .UseInMemoryReminderService()
             .AddNsmHealing(
                 configureNsmgr: nsmgr => nsmgr.AllowedAddresses = [.. _sockets.Values.Select(socket => $"unix://{socket}")],
                 configureMonitor: HealingCluster.TestMonitorOptions,
                 configureIdentity: identity => identity.Source = IdentitySource.None,
-                configureNode: node => node.NodeName = _nextSiloNodes.TryDequeue(out var name) ? name : throw new InvalidOperationException("no node for this silo")));
+                configureNode: node => node.NodeName = _nextSiloNodes.TryDequeue(out var name) ? name : throw new InvalidOperationException("no node for this silo"))
+            .Services.AddGrainStorage(HealingStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<ProcessWideGrainStorage>(services)));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
