@@ -11,6 +11,7 @@ using Nsm.Healing.Placement;
 using Nsm.Simulator;
 using Nsm.Simulator.Identity;
 using Nsm.Simulator.Topology;
+using Orleans.Runtime.Hosting;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 
