@@ -196,7 +196,9 @@ public sealed class NodePlacementTests : IAsyncLifetime
             Connection = new Connection { Id = id, NetworkService = "ns-1" },
             MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "MEMIF" } },
         },
-        Policy = NscScenario.FastPolicy,
+        // Fast retries, but the default call timeout: a first call on a loaded machine right after a silo left may take
+        // longer than the fast policy's 3 s, and these tests are about placement, not timeouts.
+        Policy = NscScenario.FastPolicy with { RequestTimeout = HealPolicy.Default.RequestTimeout },
     };
 
     /// <summary>The node of the silo the connection's grain is active on, once it is active on exactly one.</summary>
