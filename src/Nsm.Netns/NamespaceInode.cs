@@ -13,10 +13,13 @@ namespace Nsm.Netns;
 /// </summary>
 public readonly record struct NamespaceInode(ulong Dev, ulong Ino)
 {
+    /// <summary>The URL scheme NSM uses for a namespace named by its inode.</summary>
     public const string Scheme = "inode";
 
+    /// <summary><c>inode://dev/ino</c>, as NSM's <c>inodeURL</c> parameter carries it.</summary>
     public string ToUrl() => string.Create(CultureInfo.InvariantCulture, $"{Scheme}://{Dev}/{Ino}");
 
+    /// <inheritdoc/>
     public override string ToString() => ToUrl();
 
     /// <summary>Parses <c>inode://dev/ino</c>; anything else (another scheme, missing or non-numeric parts) is false.</summary>
