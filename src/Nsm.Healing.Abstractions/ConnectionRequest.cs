@@ -16,4 +16,10 @@ public sealed record ConnectionRequest
     [Id(2)] public string ClientName { get; init; } = "nsc";
     /// <summary>How this connection heals: retry delays, limits, what an unknown data plane means.</summary>
     [Id(3)] public HealPolicy Policy { get; init; } = HealPolicy.Default;
+
+    /// <summary>
+    /// The node the NSC runs on: its connection is served by the silo on that node, where its unix-socket NSMgr is.
+    /// Null or empty: any silo (TCP NSMgrs, single-node clusters). <c>NsmHealingClient</c> fills it from NODE_NAME.
+    /// </summary>
+    [Id(4)] public string? NodeName { get; init; }
 }

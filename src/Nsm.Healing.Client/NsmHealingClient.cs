@@ -21,12 +21,16 @@ public sealed class NsmHealingClient
         _grainFactory = grainFactory;
     }
 
-    /// <summary>Makes the first Request through the connection's grain, which then refreshes and heals the connection.</summary>
+    /// <summary>
+    /// Makes the first Request through the connection's grain, which then refreshes and heals the connection. A KERNEL
+    /// mechanism states this process's network namespace (see <see cref="OwnNamespace"/>).
+    /// </summary>
     /// <returns>The grain's snapshot once the NSMgr answered; throws with the NSMgr's error otherwise.</returns>
     public Task<ConnectionSnapshot> RequestAsync(ConnectionRequest request, CancellationToken cancellationToken = default)
     {
         ConnectionArguments.Validate(request);
-        return Grain(request.Request.Connection.Id).Request(request).WaitAsync(cancellationToken);
+        var stated = OwnNode.Stated(OwnNamespace.Stated(request));
+        return OwnNode.Placed(stated, () => Grain(stated.Request.Connection.Id).Request(stated)).WaitAsync(cancellationToken);
     }
 
     /// <summary>Hands a connection the NSC already established to its grain.</summary>

@@ -56,12 +56,14 @@ builder.Services.Configure<HostOptions>(host =>
 builder.UseOrleans(silo => silo
     .UseClusterProfile(options)
     .UseFailureDetection(options.FailureDetection)
+    .UseKubernetesHostingInPods(options)
     .UseClusterTls(options.Tls)
     .AddNsmHealing(
         nsmgr => builder.Configuration.GetSection(NsmgrClientOptions.Section).Bind(nsmgr),
         connections => builder.Configuration.GetSection(ConnectionGrainOptions.Section).Bind(connections),
         monitor => builder.Configuration.GetSection(MonitorOptions.Section).Bind(monitor),
-        identity => builder.Configuration.GetSection(IdentityOptions.Section).Bind(identity))
+        identity => builder.Configuration.GetSection(IdentityOptions.Section).Bind(identity),
+        configureNode: node => node.NodeName = options.NodeName)
     .AllowBackstopReminderPeriod()
     .UseTelemetryExport(options.Telemetry, options.ClusterId)
     .UseDashboard(options.Telemetry));
@@ -79,6 +81,11 @@ if (options.Tls.Enabled)
 {
     SiloLog.ClusterTlsEnabled(app.Logger, options.Tls.Certificate!, options.Tls.CaCertificate ?? "the system trust store",
         options.Tls.RequireClientCertificate ? "required" : "optional");
+}
+
+if (KubernetesHostingSiloBuilderExtensions.Applies(options.KubernetesHosting, Environment.GetEnvironmentVariable(KubernetesHostingSiloBuilderExtensions.InClusterVariable)))
+{
+    SiloLog.KubernetesHosting(app.Logger);
 }
 
 if (options.Profile == ClusterProfile.Development)

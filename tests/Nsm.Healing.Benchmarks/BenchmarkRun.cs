@@ -15,4 +15,5 @@ public sealed record BenchmarkRun(
     IReadOnlyList<FootprintResult> Footprint,
     IReadOnlyList<RecoveryResult> Recovery,
     IReadOnlyList<IngestionResult> Ingestion,
-    IReadOnlyList<CostResult>? Costs);
+    IReadOnlyList<CostResult>? Costs,
+    IReadOnlyList<NamespaceHealResult>? NamespaceHeals = null);

@@ -60,6 +60,9 @@ public static class MarkdownReport
         }
 
         md.AppendLine();
+        md.Append(NamespaceHealReport.Render(run.NamespaceHeals));
+
+        md.AppendLine();
         md.AppendLine("## Heal storm");
         md.AppendLine();
         md.AppendLine("N connections behind one NSMgr restarted with 0.5 s downtime, production defaults on both sides; \"NSMgr latency\" is a delay the simulator adds to every storm Request. \"All known\" is when the NSMgr");

@@ -24,6 +24,6 @@ public static class NsmWire
             Payload = "ETHERNET",
             Labels = { ["app"] = "nsc-bench" },
         },
-        MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "KERNEL" } },
+        MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "MEMIF" } }, // over TCP: no namespace can travel
     };
 }

@@ -107,6 +107,7 @@ if (samples > 0)
 }
 
 var singleHeal = new List<SingleHealResult>();
+var namespaceHeals = new List<NamespaceHealResult>();
 // Security on (mTLS, a signed token per call) is what production runs; the same heals with it off price the signing.
 // One part alone (single, storm) runs production's security only, to compare variants side by side in little time.
 foreach (var secure in mode is "single" or "storm" ? [true] : new[] { true, false })
@@ -115,6 +116,10 @@ foreach (var secure in mode is "single" or "storm" ? [true] : new[] { true, fals
     foreach (var heal in samples > 0 ? [HealDecision.Restore, HealDecision.Reselect] : Array.Empty<HealDecision>())
     {
         singleHeal.Add(await SingleHealBenchmark.RunAsync(cluster, heal, samples, log, secure));
+        if (secure)
+        {
+            namespaceHeals.Add(await NamespaceHealBenchmark.RunAsync(cluster, heal, samples, log));
+        }
     }
 }
 
@@ -171,7 +176,7 @@ var costs = mode is "all" or "smoke"
     : [];
 
 var simulatorBytes = mode is "all" or "smoke" && storms.Length > 0 ? await HealStormBenchmark.SimulatorBytesPerConnectionAsync(storms.Max()) : double.NaN;
-var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Current(), silos, samples, singleHeal, stormResults, micro, simulatorBytes, footprint, recovery, ingestion, costs);
+var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Current(), silos, samples, singleHeal, stormResults, micro, simulatorBytes, footprint, recovery, ingestion, costs, namespaceHeals);
 var resultsDirectory = Path.Combine(root, "BenchmarkResults");
 Directory.CreateDirectory(resultsDirectory);
 var resultsName = $"{mode}-{started:yyyyMMdd-HHmmss}.json";

@@ -13,7 +13,7 @@ public sealed class RequestCommandTests(CliClusterFixture fixture)
         var run = fixture.Cli();
 
         var exit = await run.RunAsync("request", "--nsmgr", fixture.Nsmgr, "--network-service", "ns-1", "--id", id, "--client-name", "my-nsc",
-            "--mechanism", "LOCAL/KERNEL", "--label", "app=web", "--label", "tier=front", "--max-attempts", "7", "--heal-deadline", "2m",
+            "--mechanism", "LOCAL/MEMIF", "--label", "app=web", "--label", "tier=front", "--max-attempts", "7", "--heal-deadline", "2m",
             "--first-retry-delay", "50ms", "--on-unknown-data-plane", "Restore", "--json");
 
         Assert.True(exit == ExitCodes.Ok, run.ToString());
@@ -26,7 +26,7 @@ public sealed class RequestCommandTests(CliClusterFixture fixture)
         var state = await fixture.Client.GetGrain<IConnectionGrain>(id).GetState();
         Assert.Equal("web", state.Connection!.Labels["app"]);
         Assert.Equal("front", state.Connection.Labels["tier"]);
-        Assert.Equal("KERNEL", state.Connection.Mechanism.Type);
+        Assert.Equal("MEMIF", state.Connection.Mechanism.Type);
     }
 
     [Fact]

@@ -39,6 +39,40 @@ public sealed class NsmHealingClientTests
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("file:///proc/self/ns/net")]
+    [InlineData("file:///proc/thread-self/ns/net")]
+    public async Task A_kernel_mechanism_states_the_callers_namespace_by_inode(string? given)
+    {
+        var request = ValidRequest("kernel-own-namespace");
+        var kernel = new Mechanism { Cls = "LOCAL", Type = "KERNEL" };
+        if (given is not null)
+        {
+            kernel.Parameters["inodeURL"] = given;
+        }
+
+        request.Request.MechanismPreferences.Add(kernel);
+        await _client.RequestAsync(request);
+
+        var sent = Assert.Single(_grains.Grain("kernel-own-namespace").Received.Items);
+        var own = System.IO.File.ResolveLinkTarget("/proc/thread-self/ns/net", returnFinalTarget: false)!.Name;
+        var url = ((ConnectionRequest)sent).Request.MechanismPreferences.Single(m => m.Type == "KERNEL").Parameters["inodeURL"];
+        Assert.StartsWith("inode://", url);
+        Assert.Equal($"net:[{url.Split('/')[^1]}]", own);
+    }
+
+    [Fact]
+    public async Task A_kernel_mechanism_naming_another_path_or_an_inode_is_sent_as_given()
+    {
+        var request = ValidRequest("kernel-given-namespace");
+        request.Request.MechanismPreferences.Add(new Mechanism { Cls = "LOCAL", Type = "KERNEL", Parameters = { ["inodeURL"] = "file:///run/netns/blue" } });
+
+        await _client.RequestAsync(request);
+
+        Assert.Equal([request], _grains.Grain("kernel-given-namespace").Received.Items);
+    }
+
+    [Theory]
     [InlineData("no NSMgr address", "request.NsmgrAddress must be http://host:port, https://host:port, tcp://host:port or unix:///path: must not be empty")]
     [InlineData("relative NSMgr address", "request.NsmgrAddress must be http://host:port, https://host:port, tcp://host:port or unix:///path: scheme 'nsmgr' is not supported")]
     [InlineData("no NSM request", "request.Request must be set")]

@@ -13,14 +13,14 @@ using Xunit.Abstractions;
 namespace Nsm.Healing.PackageTests;
 
 /// <summary>
-/// The NSC packages as a user gets them: Nsm.Api, Nsm.Healing.Abstractions, Nsm.Healing.Cluster and Nsm.Healing.Client are
+/// The NSC packages as a user gets them: Nsm.Api, Nsm.Healing.Abstractions, Nsm.Healing.Cluster, Nsm.Netns and Nsm.Healing.Client are
 /// packed to a local feed, a sample NSC outside the repository references Nsm.Healing.Client from that feed, and it registers,
 /// closes one connection against a silo hosted in this process (on real sockets: the sample is another process) and the simulator.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class PackedClientTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly string[] Packages = ["Nsm.Api", "Nsm.Healing.Abstractions", "Nsm.Healing.Cluster", "Nsm.Healing.Client"];
+    private static readonly string[] Packages = ["Nsm.Api", "Nsm.Healing.Abstractions", "Nsm.Healing.Cluster", "Nsm.Netns", "Nsm.Healing.Client"];
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(4);
     private const string ClusterId = "package-test";
     private const string ServiceId = "package-test";

@@ -50,7 +50,8 @@ public sealed class NscScenario : IAsyncDisposable
             Payload = "ETHERNET",
             Labels = { ["app"] = "nsc-test" },
         },
-        MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "KERNEL" } },
+        // Not KERNEL: these NSMgrs are dialed over TCP, where the NSC's namespace cannot travel (NamespacePassingTests do KERNEL).
+        MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "MEMIF" } },
     };
 
     public ConnectionRequest RequestFor(string id, string nsmgr = "nsmgr-1", HealPolicy? policy = null, string networkService = "ns-1") => new()

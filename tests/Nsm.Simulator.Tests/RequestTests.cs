@@ -35,7 +35,7 @@ public sealed class RequestTests
         Assert.InRange(connection.Path.PathSegments[0].Expires.ToDateTimeOffset(), Sim.Epoch + Lifetime - TimeSpan.FromSeconds(5), Sim.Epoch + Lifetime);
         Assert.All(connection.Path.PathSegments.Skip(1), s => Assert.Equal(Sim.Epoch + Lifetime, s.Expires.ToDateTimeOffset()));
         Assert.Equal("nse-1a", connection.NetworkServiceEndpointName);
-        Assert.Equal(NscRequests.Kernel, connection.Mechanism);
+        Assert.Equal(NscRequests.Memif, connection.Mechanism);
         Assert.Equal(State.Up, connection.State);
         var src = Assert.Single(connection.Context.IpContext.SrcIpAddrs);
         var dst = Assert.Single(connection.Context.IpContext.DstIpAddrs);

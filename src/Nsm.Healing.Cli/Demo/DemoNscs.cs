@@ -84,7 +84,7 @@ public sealed class DemoNscs : IAsyncDisposable
         Request = new NetworkServiceRequest
         {
             Connection = new Connection { Id = id, NetworkService = DemoTopology.NetworkService, Payload = "ETHERNET", Labels = { ["app"] = "nsm-heal-demo" } },
-            MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "KERNEL" } },
+            MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "MEMIF" } }, // the demo's NSMgrs are on TCP: no namespace can travel
         },
     };
 

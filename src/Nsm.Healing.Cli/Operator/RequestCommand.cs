@@ -18,7 +18,7 @@ public static class RequestCommand
         var service = new Option<string>("--network-service") { Description = "The network service to connect to", Required = true };
         var mechanisms = new Option<string[]>("--mechanism")
         {
-            Description = "A mechanism preference as [CLS/]TYPE, repeatable, in order [default LOCAL/KERNEL]",
+            Description = "A mechanism preference as [CLS/]TYPE, repeatable, in order [default LOCAL/MEMIF; KERNEL needs the NSC's namespace, which only the NSC's own client can state]",
         };
         var labels = new Option<string[]>("--label") { Description = "A connection label as key=value, repeatable" };
         var id = new Option<string?>("--id") { Description = "The connection id [default nsm-heal-<random>]" };
@@ -35,7 +35,7 @@ public static class RequestCommand
             var request = new NetworkServiceRequest
             {
                 Connection = new Connection { Id = connectionId, NetworkService = Text(parse.GetValue(service), "--network-service") },
-                MechanismPreferences = { (parse.GetValue(mechanisms) is { Length: > 0 } given ? given : ["LOCAL/KERNEL"]).Select(ParseMechanism) },
+                MechanismPreferences = { (parse.GetValue(mechanisms) is { Length: > 0 } given ? given : ["LOCAL/MEMIF"]).Select(ParseMechanism) },
             };
             foreach (var (key, value) in (parse.GetValue(labels) ?? []).Select(ParseLabel))
             {

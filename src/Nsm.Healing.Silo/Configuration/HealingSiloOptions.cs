@@ -16,6 +16,18 @@ public sealed class HealingSiloOptions
     public string ServiceId { get; set; } = "nsm-healing";
 
     /// <summary>
+    /// The node this silo runs on (one silo per node, beside its NSMgr), published in its silo metadata: connections
+    /// that name this node are served here. Defaults to NODE_NAME (the downward API sets it in the DaemonSet).
+    /// </summary>
+    public string NodeName { get; set; } = Environment.GetEnvironmentVariable("NODE_NAME") ?? string.Empty;
+
+    /// <summary>
+    /// Kubernetes hosting (silo name = pod name, a silo whose pod is deleted is declared dead at once): Auto turns it on
+    /// inside a pod. It needs the RBAC in deploy/kubernetes/silo-rbac.yaml.
+    /// </summary>
+    public KubernetesHostingMode KubernetesHosting { get; set; } = KubernetesHostingMode.Auto;
+
+    /// <summary>
     /// The address other silos and clients reach this silo at (Redis profile), e.g. the pod IP. Empty: this
     /// host's own address as DNS resolves its name. The Development profile always uses loopback.
     /// </summary>

@@ -31,4 +31,8 @@ internal static partial class SiloLog
     [LoggerMessage(EventId = 3007, EventName = "ClusterTlsEnabled", Level = LogLevel.Information,
         Message = "Silo and gateway traffic is TLS: certificate {Certificate}, peers trusted by {TrustedBy}, gateway client certificates {ClientCertificates}")]
     public static partial void ClusterTlsEnabled(ILogger logger, string certificate, string trustedBy, string clientCertificates);
+
+    [LoggerMessage(EventId = 3008, EventName = "KubernetesHosting", Level = LogLevel.Information,
+        Message = "Running in a Kubernetes pod: Kubernetes hosting is on (silo named after its pod; a deleted pod's silo is declared dead). Nsm:Cluster:KubernetesHosting=Off turns it off")]
+    public static partial void KubernetesHosting(ILogger logger);
 }

@@ -69,6 +69,18 @@ public abstract record ConnectionEffect
 
     public sealed record StopMonitoring(string NsmgrAddress) : ConnectionEffect;
 
+    /// <summary>
+    /// Opens the NSC's network namespace named by <paramref name="StatedUrl"/> (the mechanism's <c>inodeURL</c>) unless it
+    /// is held already, and keeps it open and watched while the activation lives: NscGone comes when nothing lives in it.
+    /// </summary>
+    public sealed record HoldNamespace(string StatedUrl) : ConnectionEffect;
+
+    /// <summary>Closes the namespace held for the connection and stops watching it.</summary>
+    public sealed record ReleaseNamespace : ConnectionEffect;
+
+    /// <summary>Moves the activation to a silo on <paramref name="Node"/>, where placement puts the connection.</summary>
+    public sealed record MoveHome(string Node) : ConnectionEffect;
+
     /// <summary>Tells watchers (and the phase metric) the state as it is now.</summary>
     public sealed record Publish : ConnectionEffect;
 

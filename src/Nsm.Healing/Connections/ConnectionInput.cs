@@ -14,7 +14,8 @@ public abstract record ConnectionInput
     public sealed record Activated : ConnectionInput;
 
     /// <summary>The NSC's first Request, already validated and prepared.</summary>
-    public sealed record RequestAsked(string NsmgrAddress, NetworkServiceRequest Prepared, HealPolicy Policy) : ConnectionInput;
+    /// <param name="NodeName">The NSC's node, whose silo alone may serve it; null or empty: any silo.</param>
+    public sealed record RequestAsked(string NsmgrAddress, NetworkServiceRequest Prepared, HealPolicy Policy, string? NodeName = null) : ConnectionInput;
 
     /// <summary>The NSC hands over a connection it already made, already validated.</summary>
     public sealed record AdoptAsked(string NsmgrAddress, NetworkServiceRequest Request, HealPolicy Policy) : ConnectionInput;
@@ -30,6 +31,9 @@ public abstract record ConnectionInput
     public sealed record MissingAtNsmgr(DateTimeOffset SnapshotAt) : ConnectionInput;
 
     public sealed record ControlPlaneRestored : ConnectionInput;
+
+    /// <summary>No process lives in the NSC's network namespace any more: the NSC is gone.</summary>
+    public sealed record NscGone(string Reason) : ConnectionInput;
 
     /// <summary>The NSC's liveness verdict, about <paramref name="Checked"/> when it says which connection it checked.</summary>
     public sealed record DataPlaneReported(DataPlaneVerdict Verdict, Connection? Checked) : ConnectionInput;

@@ -115,6 +115,10 @@ public sealed partial class ConnectionMachine
             // Timers may fire a little early; never let an early tick drop the scheduled work.
             effects.Add(new ScheduleWakeup(dueAt.Value));
         }
+        else if (WaitingForHomeNode(effects))
+        {
+            return;
+        }
         else if (State.Phase == ConnectionPhase.Up)
         {
             Refresh(effects);
@@ -174,6 +178,11 @@ public sealed partial class ConnectionMachine
     /// <summary>A keep-alive: the last good request again, so path tokens never expire. Not a heal.</summary>
     private void Refresh(EffectBatch effects)
     {
+        if (WaitingForHomeNode(effects))
+        {
+            return;
+        }
+
         var request = HealRequests.Restore(State.LastGoodRequest!);
         _awaiting = new Awaiting.Refresh(request);
         effects.Add(new SendRequest(RequestPurpose.Refresh, State.NsmgrAddress!, request, State.Policy.RequestTimeout));
@@ -356,6 +365,7 @@ public sealed partial class ConnectionMachine
         _upSince = Now;
         effects.Add(State.RefreshDueAt is { } refreshAt ? new ScheduleWakeup(refreshAt) : new StopWakeup());
         effects.Add(new EnsureMonitored(State.NsmgrAddress!));
+        HoldStatedNamespace(effects);
         effects.Add(new Observe(new ConnectionNote.ConnectionUp(State.Connection!.NetworkServiceEndpointName, State.NsmgrAddress!)));
         effects.Add(new Publish());
     }

@@ -17,6 +17,12 @@ public sealed partial class ConnectionMachine
             return;
         }
 
+        if (RefusalAwayFromNode(request.NodeName) is { } refusal)
+        {
+            effects.Add(new Fail(refusal));
+            return;
+        }
+
         _awaiting = new Awaiting.InitialRequest(State.Phase, request);
         State.Phase = ConnectionPhase.Requesting;
         effects.Add(new Publish());
@@ -104,6 +110,7 @@ public sealed partial class ConnectionMachine
         State.TriggerWhilePaused = null;
         Persist(Write.Close, effects);
         effects.Add(new Observe(new ConnectionNote.ConnectionClosed()));
+        effects.Add(new ReleaseNamespace());
         effects.Add(new Publish());
         // Watchers read the end of their stream; idle collection reclaims the activation.
         effects.Add(new EndWatches());

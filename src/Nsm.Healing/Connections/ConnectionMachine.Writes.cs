@@ -21,6 +21,7 @@ public sealed partial class ConnectionMachine
                     NsmgrAddress = request.NsmgrAddress,
                     Policy = request.Policy,
                     History = State.History,
+                    NodeName = string.IsNullOrEmpty(request.NodeName) ? null : request.NodeName,
                 };
                 TakeAnswer(request.Prepared, answered.Answer, answered.TokenValidFor);
                 BecomeUp(new Write.Initial(request.NsmgrAddress, answered.Answer), effects);

@@ -103,6 +103,7 @@ public sealed partial class ConnectionMachine
         {
             case Activated:
                 Rearm(effects);
+                HoldStatedNamespace(effects);
                 break;
             case RequestAsked request:
                 OnRequest(request, effects);
@@ -128,6 +129,9 @@ public sealed partial class ConnectionMachine
                 break;
             case ControlPlaneRestored when State is { Phase: ConnectionPhase.Closing, NextAttemptAt: not null }:
                 RetryClose(effects);
+                break;
+            case NscGone gone:
+                OnNscGone(gone.Reason, effects);
                 break;
             case DataPlaneReported reported:
                 OnDataPlaneReported(reported, effects);

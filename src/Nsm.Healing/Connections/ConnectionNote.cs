@@ -49,6 +49,12 @@ public abstract record ConnectionNote
 
     public sealed record AttemptElsewhere(DateTimeOffset StartedAt) : ConnectionNote;
 
+    /// <summary>No NSMgr call from this silo: the connection's node has no silo (<paramref name="Moving"/>: it has one now).</summary>
+    public sealed record WaitingForNode(string Node, bool Moving) : ConnectionNote;
+
+    /// <summary>The NSC is gone (its namespace has no process left): the connection closes, no heal.</summary>
+    public sealed record NscGone(string Reason) : ConnectionNote;
+
     /// <summary>A write that failed; <paramref name="What"/> says what was lost and how it is repaired.</summary>
     public sealed record WriteFailed(string What, string Error) : ConnectionNote;
 }

@@ -56,6 +56,8 @@ public sealed class ConnectionState
 
     /// <summary>Until when an unconfirmed Close is retried (see <see cref="TokenWindow.CloseDeadline"/>); after it, Abandoned.</summary>
     [Id(17)] public DateTimeOffset? CloseDeadline { get; set; }
+    /// <summary>The node whose silo alone serves this connection (the NSC's node); null: any silo.</summary>
+    [Id(18)] public string? NodeName { get; set; }
 
     /// <summary>A fresh copy on every get: change it and set it back to keep a change.</summary>
     public NetworkServiceRequest? LastGoodRequest

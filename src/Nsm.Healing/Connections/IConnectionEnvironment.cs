@@ -8,6 +8,12 @@ public interface IConnectionEnvironment
     /// <summary>The silo this activation runs on, as stored with an attempt's claim.</summary>
     string LocalSilo { get; }
 
+    /// <summary>The node this silo runs on (Nsm:Cluster:NodeName); empty when it does not know.</summary>
+    string LocalNode { get; }
+
+    /// <summary>Whether the cluster has an active silo on <paramref name="node"/>, as this silo knows now.</summary>
+    bool NodeHasSilo(string node);
+
     /// <summary>A uniform draw from [0, 1) for backoff jitter.</summary>
     double NextJitter();
 

@@ -10,7 +10,9 @@ using Nsm.Healing.Connections;
 using Nsm.Healing.Decisions;
 using Nsm.Healing.Hosting;
 using Nsm.Healing.Monitoring;
+using Nsm.Healing.Namespaces;
 using Nsm.Healing.Nsmgr;
+using Nsm.Healing.Placement;
 using Nsm.Healing.Requests;
 using Nsm.Healing.Telemetry;
 using Orleans.Concurrency;
@@ -33,9 +35,13 @@ namespace Nsm.Healing.Grains;
 /// for one (the turn waits for every running call, Close among them).
 /// </remarks>
 [Reentrant]
-public sealed class ConnectionGrain(
-    [PersistentState("connection", HealingStorage.Name)] IPersistentState<ConnectionState> state,
+[NodeLocalPlacement]
+public sealed partial class ConnectionGrain(
+    [PersistentState(ConnectionGrain.StateName, HealingStorage.Name)] IPersistentState<ConnectionState> state,
     INsmgrClient nsmgr,
+    INscNamespaces namespaces,
+    IOptions<NodeOptions> node,
+    ClusterNodes nodes,
     NsmgrAddressAllowList allowedNsmgrs,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
     JitterSource jitter,
@@ -69,6 +75,10 @@ public sealed class ConnectionGrain(
 
     string IConnectionEnvironment.LocalSilo => localSilo.SiloAddress.ToParsableString();
 
+    string IConnectionEnvironment.LocalNode => node.Value.NodeName;
+
+    bool IConnectionEnvironment.NodeHasSilo(string name) => nodes.SilosOn(name).Length > 0;
+
     double IConnectionEnvironment.NextJitter() => jitter.NextFraction();
 
     bool IConnectionEnvironment.SiloMayBeAlive(string silo) =>
@@ -86,6 +96,7 @@ public sealed class ConnectionGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.PhaseChanged(_countedPhase, ConnectionPhase.None);
+        ReleaseNamespace();
         await SettleBackstopRegistration();
         _close.Dispose();
     }
@@ -95,7 +106,7 @@ public sealed class ConnectionGrain(
         var prepared = InitialRequestValidator.Prepare(Id, request);
         allowedNsmgrs.Require(request.NsmgrAddress);
         // Every grain key and metric tag derived from the address uses its one canonical spelling.
-        await Call(new Input.RequestAsked(NsmgrAddress.Canonicalize(request.NsmgrAddress), prepared, request.Policy));
+        await Call(new Input.RequestAsked(NsmgrAddress.Canonicalize(request.NsmgrAddress), prepared, request.Policy, request.NodeName));
         return Snapshot();
     }
 
@@ -201,6 +212,8 @@ public sealed class ConnectionGrain(
     Task IConnectionEvents.Wake() => Task.CompletedTask;
 
     Task IConnectionEvents.OnHealAdmitted() => Feed(new Input.HealAdmitted(), wakeInline: true);
+
+    Task IConnectionEvents.OnNscNamespaceGone(string reason) => Feed(new Input.NscGone(reason));
 
     Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == HealingStorage.BackstopReminder ? Feed(new Input.BackstopTick()) : Task.CompletedTask;
@@ -334,6 +347,16 @@ public sealed class ConnectionGrain(
                 await BestEffort("unregister from the NSMgr's monitor", () => GrainFactory.GetGrain<INsmgrMonitorGrain>(stop.NsmgrAddress).Unregister(Id));
                 _monitoredAt = null;
                 break;
+            case HoldNamespace hold:
+                HoldNamespace(hold.StatedUrl);
+                break;
+            case ConnectionEffect.ReleaseNamespace:
+                ReleaseNamespace();
+                break;
+            case MoveHome:
+                // Placement puts the next activation on the node's silo (NodeLocalPlacementDirector reads the stored node).
+                this.MigrateOnIdle();
+                break;
             case Publish:
                 PublishSnapshot();
                 break;
@@ -366,7 +389,7 @@ public sealed class ConnectionGrain(
 
         try
         {
-            var answer = await nsmgr.RequestAsync(send.NsmgrAddress, send.Request, send.Timeout, _close.Token);
+            var answer = await nsmgr.RequestAsync(send.NsmgrAddress, send.Request, NamespaceFor(send.Request), send.Timeout, _close.Token);
             return new Input.RequestAnswered(answer.Connection, answer.TokenValidFor);
         }
         catch (Exception e)
@@ -386,7 +409,7 @@ public sealed class ConnectionGrain(
 
         try
         {
-            await nsmgr.CloseAsync(close.NsmgrAddress, close.Connection, close.Timeout, cancellable ? _close.Token : CancellationToken.None);
+            await nsmgr.CloseAsync(close.NsmgrAddress, close.Connection, NamespaceForClose(close.Connection), close.Timeout, cancellable ? _close.Token : CancellationToken.None);
             return close.FeedsBack ? new Input.CloseAnswered() : null;
         }
         catch (Exception e)

@@ -162,6 +162,12 @@ internal static partial class ConnectionGrainLog
             case ConnectionNote.AttemptElsewhere elsewhere:
                 AttemptElsewhere(logger, connectionId, elsewhere.StartedAt);
                 break;
+            case ConnectionNote.WaitingForNode waiting:
+                WaitingForNode(logger, connectionId, waiting.Moving ? $"moving to the silo on node {waiting.Node}" : $"no silo on node {waiting.Node}: waiting for it");
+                break;
+            case ConnectionNote.NscGone gone:
+                NscGone(logger, connectionId, gone.Reason);
+                break;
             case ConnectionNote.WriteFailed failed:
                 BookkeepingFailed(logger, connectionId, failed.What, failed.Error);
                 break;
@@ -184,4 +190,16 @@ internal static partial class ConnectionGrainLog
     [LoggerMessage(EventId = 1100, EventName = "HealHeldForIdentity", Level = LogLevel.Warning,
         Message = "Heal {IncidentId} of connection {ConnectionId}: {Decision} held, next try in {Delay}: {Reason}")]
     public static partial void HealHeldForIdentity(ILogger logger, string incidentId, string connectionId, HealDecision decision, TimeSpan delay, string reason);
+
+    [LoggerMessage(EventId = 1200, EventName = "NscNamespaceHeld", Level = LogLevel.Information,
+        Message = "Connection {ConnectionId}: holding the NSC's network namespace {StatedUrl} ({Inode}) opened from {Path}")]
+    public static partial void NscNamespaceHeld(ILogger logger, string connectionId, string statedUrl, string inode, string path);
+
+    [LoggerMessage(EventId = 1201, EventName = "NscGone", Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId} closes: {Reason}")]
+    public static partial void NscGone(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(EventId = 1202, EventName = "WaitingForNode", Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId} makes no NSMgr call from this silo: {Reason}")]
+    public static partial void WaitingForNode(ILogger logger, string connectionId, string reason);
 }

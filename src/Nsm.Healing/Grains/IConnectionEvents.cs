@@ -38,4 +38,8 @@ public interface IConnectionEvents : IGrainWithStringKey
     /// <summary>The NSMgr's heal admission has a permit for this connection's queued heal: attempt now.</summary>
     [OneWay, Alias("OnHealAdmitted")]
     Task OnHealAdmitted();
+
+    /// <summary>No process lives in the NSC's network namespace any more: the NSC is gone; close, no heal.</summary>
+    [OneWay, Alias("OnNscNamespaceGone")]
+    Task OnNscNamespaceGone(string reason);
 }

@@ -7,7 +7,10 @@ using Nsm.Healing.Decisions;
 using Nsm.Healing.Identity;
 using Nsm.Identity;
 using Nsm.Healing.Monitoring;
+using Nsm.Healing.Namespaces;
 using Nsm.Healing.Nsmgr;
+using Nsm.Healing.Placement;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Nsm.Healing.Telemetry;
 using Orleans.Storage;
 
@@ -24,9 +27,11 @@ public static class HealingSiloBuilderExtensions
         Action<NsmgrClientOptions>? configureNsmgr = null,
         Action<ConnectionGrainOptions>? configureConnections = null,
         Action<MonitorOptions>? configureMonitor = null,
-        Action<IdentityOptions>? configureIdentity = null)
+        Action<IdentityOptions>? configureIdentity = null,
+        Action<NodeOptions>? configureNode = null)
     {
         var services = builder.Services;
+        AddNodeLocalPlacement(builder, configureNode);
         var connectionOptions = services.AddOptions<ConnectionGrainOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConnectionGrainOptions>>(new NamedRuleValidator<ConnectionGrainOptions>(o => o.Problems()));
         if (configureConnections is not null)
@@ -63,7 +68,24 @@ public static class HealingSiloBuilderExtensions
         services.TryAddSingleton<NsmgrChannelPool>();
         AddIdentity(services, configureIdentity);
         services.TryAddSingleton<INsmgrClient, NsmgrClient>();
+        services.TryAddSingleton<NodeNamespaces>();
+        services.TryAddSingleton<INscNamespaces>(provider => provider.GetRequiredService<NodeNamespaces>());
+        services.AddHostedService<NscNamespaceWatch>();
         return builder;
+    }
+
+    /// <summary>
+    /// The silo publishes its node in its metadata; connection grains are placed on their node's silo
+    /// (<see cref="NodeLocalPlacementDirector"/>).
+    /// </summary>
+    private static void AddNodeLocalPlacement(ISiloBuilder builder, Action<NodeOptions>? configureNode)
+    {
+        var node = new NodeOptions();
+        configureNode?.Invoke(node);
+        builder.Services.AddOptions<NodeOptions>().Configure(options => options.NodeName = node.NodeName);
+        builder.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadata] = node.NodeName });
+        builder.Services.TryAddSingleton<ClusterNodes>();
+        builder.Services.AddPlacementDirector<NodeLocalPlacement, NodeLocalPlacementDirector>();
     }
 
     /// <summary>The silo's SPIFFE identity (Workload API by default), checked and awaited at start-up.</summary>

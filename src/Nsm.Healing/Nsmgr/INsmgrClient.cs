@@ -1,11 +1,15 @@
 using Nsm.Api;
+using Nsm.Healing.Namespaces;
 
 namespace Nsm.Healing.Nsmgr;
 
-/// <summary>The two calls a connection grain makes to an NSMgr. Failures surface as <see cref="NsmRequestFailedException"/>.</summary>
+/// <summary>
+/// The two calls a connection grain makes to an NSMgr. Failures surface as <see cref="NsmRequestFailedException"/>.
+/// <c>netns</c> is the NSC's namespace, held by the caller, for a kernel mechanism: it travels with the call.
+/// </summary>
 public interface INsmgrClient
 {
-    Task<NsmgrAnswer> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken);
+    Task<NsmgrAnswer> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, NscNamespace? netns, TimeSpan timeout, CancellationToken cancellationToken);
 
-    Task CloseAsync(string nsmgrAddress, Connection connection, TimeSpan timeout, CancellationToken cancellationToken);
+    Task CloseAsync(string nsmgrAddress, Connection connection, NscNamespace? netns, TimeSpan timeout, CancellationToken cancellationToken);
 }

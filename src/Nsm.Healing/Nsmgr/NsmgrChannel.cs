@@ -3,8 +3,9 @@ using Nsm.Identity;
 
 namespace Nsm.Healing.Nsmgr;
 
-/// <summary>A gRPC channel to one NSMgr and what its connections learnt about the NSMgr's identity.</summary>
-public sealed class NsmgrChannel(GrpcChannel channel, NsmgrPeers peers, Func<CancellationToken, Task<SpiffePeer>> probe) : IDisposable
+/// <summary>A gRPC channel to one NSMgr, what its connections learnt about the NSMgr's identity, and (on a unix socket) its descriptor outbox.</summary>
+public sealed class NsmgrChannel(
+    GrpcChannel channel, NsmgrPeers peers, Func<CancellationToken, Task<SpiffePeer>> probe, DescriptorOutbox? outbox = null) : IDisposable
 {
     private readonly Lock _gate = new();
     private Task<SpiffePeer>? _probe;
@@ -12,6 +13,9 @@ public sealed class NsmgrChannel(GrpcChannel channel, NsmgrPeers peers, Func<Can
     public GrpcChannel Channel => channel;
 
     public NsmgrPeers Peers => peers;
+
+    /// <summary>Where a call queues the descriptors it passes; null unless the NSMgr is on a unix socket.</summary>
+    public DescriptorOutbox? Outbox => outbox;
 
     /// <summary>
     /// The NSMgr's certificate and SPIFFE ID. Before the channel's first connection, one handshake is made (and closed)

@@ -34,7 +34,9 @@ internal static class NsmgrChannelFactory
             handler.SslOptions = SpiffeTlsClient.Options(svid, allowedServers, peers.Remember, peers.Refused);
         }
 
-        handler.ConnectCallback = (_, cancellationToken) => NsmgrConnector.OpenAsync(address, target, options.DeadPeerTimeout, cancellationToken);
+        // On a unix socket the raw stream carries descriptors (SCM_RIGHTS) below the TLS, as upstream's grpcfd does.
+        var outbox = address.UnixSocketPath is null ? null : new DescriptorOutbox();
+        handler.ConnectCallback = (_, cancellationToken) => NsmgrConnector.OpenAsync(address, target, options.DeadPeerTimeout, outbox, cancellationToken);
         var channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
         {
             HttpHandler = handler,
@@ -43,6 +45,6 @@ internal static class NsmgrChannelFactory
         });
         return new NsmgrChannel(channel, peers, cancellationToken => svid is null
             ? throw new InvalidOperationException("a plaintext channel has no NSMgr identity")
-            : NsmgrConnector.ProbeAsync(address, target, options.DeadPeerTimeout, svid(), allowedServers, cancellationToken));
+            : NsmgrConnector.ProbeAsync(address, target, options.DeadPeerTimeout, svid(), allowedServers, cancellationToken), outbox);
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Authentication;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Nsm.Api;
+using Nsm.Healing.Namespaces;
 using Nsm.Identity;
 
 namespace Nsm.Healing.Nsmgr;
@@ -14,24 +15,41 @@ namespace Nsm.Healing.Nsmgr;
 /// </summary>
 public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource identity, NsmTokenSigner tokens, IOptions<NsmgrClientOptions> options) : INsmgrClient
 {
-    public async Task<NsmgrAnswer> RequestAsync(string nsmgrAddress, NetworkServiceRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<NsmgrAnswer> RequestAsync(
+        string nsmgrAddress, NetworkServiceRequest request, NscNamespace? netns, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var connectionId = request.Connection?.Id;
         using var call = await PrepareAsync("Request", nsmgrAddress, connectionId, timeout, cancellationToken);
+        var passing = NamespacePassing.For("Request", nsmgrAddress, connectionId, KernelMechanisms.Of(request), netns, call.Lease.Nsmgr.Outbox);
         Connection answer;
         try
         {
-            answer = await new NetworkService.NetworkServiceClient(call.Channel).RequestAsync(request, call.Metadata, Deadline(timeout), cancellationToken);
+            var outgoing = request;
+            if (passing is not null)
+            {
+                outgoing = request.Clone();
+                passing.Rewrite(KernelMechanisms.Of(outgoing));
+            }
+
+            using (passing?.Attach())
+            {
+                answer = await new NetworkService.NetworkServiceClient(call.Channel).RequestAsync(outgoing, call.Metadata, Deadline(timeout), cancellationToken);
+            }
         }
         catch (Exception e) when (e is not NsmRequestFailedException)
         {
             throw Failed("Request", nameof(Connection), nsmgrAddress, connectionId, e, call.Peers);
         }
 
+        if (passing is not null && answer.Mechanism is { } chosen)
+        {
+            passing.Restore([chosen]);
+        }
+
         RequireUsableAnswer(nsmgrAddress, request.Connection!.Id, answer);
         if (call.Peers is not null && await AnswerProblemAsync(answer, call.Lease.Nsmgr, timeout, cancellationToken) is { } problem)
         {
-            await CloseUntrustedAnswer(nsmgrAddress, answer, timeout, cancellationToken);
+            await CloseUntrustedAnswer(nsmgrAddress, answer, netns, timeout, cancellationToken);
             throw new NsmRequestFailedException(
                 nameof(StatusCode.Unauthenticated),
                 $"Request for connection '{connectionId}' at NSMgr {nsmgrAddress} was answered with a path that fails the token check (next_token_signed): {problem}; the connection was closed");
@@ -40,12 +58,24 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
         return new NsmgrAnswer(answer, call.Token is { } token ? tokens.ValidFor(token) : null);
     }
 
-    public async Task CloseAsync(string nsmgrAddress, Connection connection, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task CloseAsync(string nsmgrAddress, Connection connection, NscNamespace? netns, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var call = await PrepareAsync("Close", nsmgrAddress, connection.Id, timeout, cancellationToken);
+        var mechanisms = connection.Mechanism is { } mechanism ? new[] { mechanism } : [];
+        var passing = NamespacePassing.For("Close", nsmgrAddress, connection.Id, mechanisms, netns, call.Lease.Nsmgr.Outbox);
         try
         {
-            await new NetworkService.NetworkServiceClient(call.Channel).CloseAsync(connection, call.Metadata, Deadline(timeout), cancellationToken);
+            var outgoing = connection;
+            if (passing is not null)
+            {
+                outgoing = connection.Clone();
+                passing.Rewrite([outgoing.Mechanism]);
+            }
+
+            using (passing?.Attach())
+            {
+                await new NetworkService.NetworkServiceClient(call.Channel).CloseAsync(outgoing, call.Metadata, Deadline(timeout), cancellationToken);
+            }
         }
         catch (Exception e) when (e is not NsmRequestFailedException)
         {
@@ -141,11 +171,11 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
     }
 
     /// <summary>The NSMgr may hold what it answered; leave nothing behind. A failure here changes nothing about the refusal.</summary>
-    private async Task CloseUntrustedAnswer(string nsmgrAddress, Connection answer, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task CloseUntrustedAnswer(string nsmgrAddress, Connection answer, NscNamespace? netns, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            await CloseAsync(nsmgrAddress, answer, timeout, cancellationToken);
+            await CloseAsync(nsmgrAddress, answer, netns, timeout, cancellationToken);
         }
         catch (NsmRequestFailedException)
         {

@@ -16,7 +16,9 @@ internal static class NsmgrConnector
     private const int TcpUserTimeout = 18;
     private const int KeepAliveProbes = 3;
 
-    public static async ValueTask<Stream> OpenAsync(NsmgrAddress address, DnsEndPoint tcpTarget, TimeSpan deadPeerTimeout, CancellationToken cancellationToken)
+    /// <param name="outbox">On a unix socket, the channel's descriptor outbox: the stream passes what is queued there.</param>
+    public static async ValueTask<Stream> OpenAsync(
+        NsmgrAddress address, DnsEndPoint tcpTarget, TimeSpan deadPeerTimeout, DescriptorOutbox? outbox, CancellationToken cancellationToken)
     {
         var socket = address.UnixSocketPath is null
             ? TcpSocket(deadPeerTimeout)
@@ -25,7 +27,7 @@ internal static class NsmgrConnector
         {
             EndPoint target = address.UnixSocketPath is { } path ? new UnixDomainSocketEndPoint(path) : tcpTarget;
             await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
+            return outbox is not null ? outbox.Adopt(socket) : new NetworkStream(socket, ownsSocket: true);
         }
         catch
         {
@@ -39,7 +41,7 @@ internal static class NsmgrConnector
         NsmgrAddress address, DnsEndPoint tcpTarget, TimeSpan deadPeerTimeout, X509Svid own, IReadOnlyCollection<string> allowedServers,
         CancellationToken cancellationToken)
     {
-        var transport = await OpenAsync(address, tcpTarget, deadPeerTimeout, cancellationToken).ConfigureAwait(false);
+        var transport = await OpenAsync(address, tcpTarget, deadPeerTimeout, outbox: null, cancellationToken).ConfigureAwait(false);
         var (stream, peer) = await SpiffeTlsClient.AuthenticateAsync(transport, own, allowedServers, cancellationToken).ConfigureAwait(false);
         await stream.DisposeAsync().ConfigureAwait(false);
         return peer;

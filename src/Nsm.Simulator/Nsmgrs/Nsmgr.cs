@@ -3,6 +3,7 @@ using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using Nsm.Identity;
 using Nsm.Simulator.Monitor;
+using Nsm.Simulator.Namespaces;
 
 namespace Nsm.Simulator.Nsmgrs;
 
@@ -43,6 +44,9 @@ internal sealed class Nsmgr
 
     public HealthServiceImpl Health { get; } = new();
 
+    /// <summary>Descriptors received on its unix socket (thread-safe on its own; lost on restart like the rest).</summary>
+    public ReceivedDescriptors Descriptors { get; } = new();
+
     public void EnsureUp()
     {
         if (!Up)
@@ -61,6 +65,7 @@ internal sealed class Nsmgr
             Up = false;
             Connections.Clear();
             Owners.Clear();
+            Descriptors.Clear();
             Monitor.EndAll(new Status(StatusCode.Unavailable, $"{Name} is {reason}"));
             SetHealth(HealthCheckResponse.Types.ServingStatus.NotServing);
         }

@@ -10,6 +10,7 @@ public sealed class SimulatorRecords
     private readonly List<RequestRecord> _requests = [];
     private readonly List<CloseRecord> _closes = [];
     private readonly List<DuplicateRecord> _duplicates = [];
+    private readonly List<NamespaceRecord> _namespaces = [];
     private readonly Dictionary<string, StreamCount> _streams;
 
     internal SimulatorRecords(IReadOnlyCollection<string> nsmgrs)
@@ -44,6 +45,15 @@ public sealed class SimulatorRecords
         lock (_lock)
         {
             return [.. _duplicates.Where(d => connectionId is null || d.ConnectionId == connectionId)];
+        }
+    }
+
+    /// <summary>Kernel-mechanism Requests and Closes with the namespace each carried, oldest first, optionally for one connection id.</summary>
+    public IReadOnlyList<NamespaceRecord> Namespaces(string? connectionId = null)
+    {
+        lock (_lock)
+        {
+            return [.. _namespaces.Where(n => connectionId is null || n.ConnectionId == connectionId)];
         }
     }
 
@@ -95,6 +105,14 @@ public sealed class SimulatorRecords
         lock (_lock)
         {
             _duplicates.Add(record);
+        }
+    }
+
+    internal void Add(NamespaceRecord record)
+    {
+        lock (_lock)
+        {
+            _namespaces.Add(record);
         }
     }
 

@@ -1,4 +1,9 @@
+using Nsm.Simulator.Namespaces;
+
 namespace Nsm.Simulator.Services;
 
-/// <summary>Which NSMgr a Kestrel host serves: the gRPC services of that host act as this NSMgr.</summary>
-internal sealed record NsmgrBinding(string Nsmgr, Simulation Simulation);
+/// <summary>
+/// Which NSMgr a Kestrel host serves: the gRPC services of that host act as this NSMgr. <see cref="Descriptors"/>
+/// holds what came over its unix socket.
+/// </summary>
+internal sealed record NsmgrBinding(string Nsmgr, Simulation Simulation, ReceivedDescriptors Descriptors);

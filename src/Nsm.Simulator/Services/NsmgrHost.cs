@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Nsm.Identity;
 using Nsm.Simulator.Identity;
 using Nsm.Simulator.Logging;
+using Nsm.Simulator.Namespaces;
 using Nsm.Simulator.Nsmgrs;
 using Nsm.Simulator.Topology;
 
@@ -20,12 +21,16 @@ namespace Nsm.Simulator.Services;
 internal sealed class NsmgrHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly DescriptorReceivingRelay? _relay;
+    private readonly System.IO.DirectoryInfo? _privateDirectory;
 
-    private NsmgrHost(WebApplication app, string address, string? unixSocket)
+    private NsmgrHost(WebApplication app, string address, string? unixSocket, DescriptorReceivingRelay? relay, System.IO.DirectoryInfo? privateDirectory)
     {
         _app = app;
         Address = address;
         UnixSocket = unixSocket;
+        _relay = relay;
+        _privateDirectory = privateDirectory;
     }
 
     /// <summary>The TCP address, e.g. http://127.0.0.1:40123.</summary>
@@ -41,6 +46,11 @@ internal sealed class NsmgrHost : IAsyncDisposable
             await UnixSocketFile.ClaimAsync(node.UnixSocket, cancellationToken).ConfigureAwait(false);
         }
 
+        // NSCs dial node.UnixSocket, served by the relay that receives their descriptors; Kestrel listens on a
+        // socket of its own in a private directory behind it.
+        var privateDirectory = node.UnixSocket is null ? null : System.IO.Directory.CreateTempSubdirectory("nsm-sim-");
+        var kestrelSocket = privateDirectory is null ? null : System.IO.Path.Combine(privateDirectory.FullName, "kestrel.sock");
+        var descriptors = simulation.Inspect(state => state.NsmgrNamed(node.Nsmgr)).Descriptors;
         var identities = simulation.State.Identities;
         // Wall-clock, as grpc-go's: client PINGs arrive on real time whatever clock the simulation runs on.
         var enforcement = new KeepaliveEnforcement(keepalive, TimeProvider.System, node.Nsmgr, keepaliveRecord, loggers.CreateLogger<KeepaliveEnforcement>());
@@ -48,16 +58,16 @@ internal sealed class NsmgrHost : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, node.Port, listen => Serve(listen, node.Nsmgr, identities, enforcement));
-            if (node.UnixSocket is not null)
+            if (kestrelSocket is not null)
             {
-                kestrel.ListenUnixSocket(node.UnixSocket, listen => Serve(listen, node.Nsmgr, identities, enforcement));
+                kestrel.ListenUnixSocket(kestrelSocket, listen => Serve(listen, node.Nsmgr, identities, enforcement));
             }
         });
         builder.Services.AddSingleton(loggers);
         builder.Services.AddSingleton<IHostLifetime, SimulatorOwnedLifetime>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = SimulatorOwnedLifetime.ShutdownTimeout);
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton(new NsmgrBinding(node.Nsmgr, simulation));
+        builder.Services.AddSingleton(new NsmgrBinding(node.Nsmgr, simulation, descriptors));
         builder.Services.AddSingleton(simulation.Inspect<Nsmgr>(state => state.NsmgrNamed(node.Nsmgr)).Health);
 
         var app = builder.Build();
@@ -65,10 +75,11 @@ internal sealed class NsmgrHost : IAsyncDisposable
         app.MapGrpcService<NsmgrMonitorService>();
         app.MapGrpcService<HealthServiceImpl>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var relay = node.UnixSocket is null ? null : DescriptorReceivingRelay.Start(node.UnixSocket, kestrelSocket!, descriptors);
 
         var address = app.Urls.First(url => url.StartsWith(identities is null ? "http://127.0.0.1:" : "https://127.0.0.1:", StringComparison.Ordinal));
         SimulatorLog.NsmgrListening(loggers.CreateLogger<NsmgrHost>(), node.Nsmgr, address);
-        return new NsmgrHost(app, address, node.UnixSocket);
+        return new NsmgrHost(app, address, node.UnixSocket, relay, privateDirectory);
     }
 
     /// <summary>
@@ -97,11 +108,18 @@ internal sealed class NsmgrHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_relay is not null)
+        {
+            await _relay.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         if (UnixSocket is not null)
         {
             UnixSocketFile.Remove(UnixSocket);
         }
+
+        _privateDirectory?.Delete(recursive: true);
     }
 }

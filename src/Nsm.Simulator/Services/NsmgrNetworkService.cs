@@ -1,6 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Nsm.Api;
+using Nsm.Simulator.Namespaces;
+using Nsm.Simulator.Recording;
 
 namespace Nsm.Simulator.Services;
 
@@ -16,16 +18,51 @@ internal sealed class NsmgrNetworkService(NsmgrBinding binding) : NetworkService
         using (simulation.Records.Concurrency.Begin(binding.Nsmgr, request.Connection?.Id ?? string.Empty))
         {
             await delay.ConfigureAwait(false);
+            // A down NSMgr answers Unavailable whatever the call carries.
+            if (simulation.IsNsmgrUp(binding.Nsmgr))
+            {
+                await ReceiveNamespace(request, context).ConfigureAwait(false);
+            }
+
             return simulation.Request(binding.Nsmgr, request, CallerCredentialsOf.Call(context));
         }
     }
 
-    public override Task<Empty> Close(Connection request, ServerCallContext context)
+    public override async Task<Empty> Close(Connection request, ServerCallContext context)
     {
         using (binding.Simulation.Records.Concurrency.Begin(nsmgr: null, request.Id))
         {
+            var (kernel, netns) = await KernelNamespaceCheck.ForCloseAsync(request, ViaUnixSocket(context), context.CancellationToken).ConfigureAwait(false);
+            if (kernel)
+            {
+                Record(request.Id, "Close", netns);
+            }
+
             binding.Simulation.Close(binding.Nsmgr, request, CallerCredentialsOf.Call(context));
-            return Task.FromResult(new Empty());
+            return new Empty();
         }
     }
+
+    private async Task ReceiveNamespace(NetworkServiceRequest request, ServerCallContext context)
+    {
+        try
+        {
+            if (await KernelNamespaceCheck.ForRequestAsync(request, ViaUnixSocket(context), context.CancellationToken).ConfigureAwait(false) is { } netns)
+            {
+                Record(request.Connection.Id, "Request", netns);
+            }
+        }
+        catch (RpcException)
+        {
+            Record(request.Connection?.Id ?? string.Empty, "Request", null);
+            throw;
+        }
+    }
+
+    private void Record(string connectionId, string call, Nsm.Netns.NamespaceInode? netns) =>
+        binding.Simulation.Records.Add(new NamespaceRecord(binding.Simulation.State.Time.GetUtcNow(), binding.Nsmgr, connectionId, call, netns));
+
+    /// <summary>The descriptors this call could have brought: none over TCP (a unix-socket connection has no IP address).</summary>
+    private ReceivedDescriptors? ViaUnixSocket(ServerCallContext context) =>
+        context.GetHttpContext().Connection.LocalIpAddress is null ? binding.Descriptors : null;
 }

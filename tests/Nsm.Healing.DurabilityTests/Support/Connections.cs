@@ -32,7 +32,7 @@ public static class Connections
                 Payload = "ETHERNET",
                 Labels = { ["app"] = "nsc-durability" },
             },
-            MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "KERNEL" } },
+            MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "MEMIF" } }, // over TCP: no namespace can travel
         },
         ClientName = "nsc-durability",
         Policy = FastPolicy,

@@ -24,7 +24,7 @@ var snapshot = await healing.RequestAsync(new ConnectionRequest
     Request = new NetworkServiceRequest
     {
         Connection = new Connection { Id = connectionId, NetworkService = networkService },
-        MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "KERNEL" } },
+        MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "MEMIF" } }, // a TCP NSMgr: a KERNEL mechanism needs the node's unix socket
     },
     ClientName = "sample-nsc",
 });

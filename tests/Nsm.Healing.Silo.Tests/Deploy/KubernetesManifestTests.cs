@@ -150,6 +150,25 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void Silos_run_one_per_node_beside_nsmgr_seeing_its_socket_the_spire_agent_and_the_nodes_processes()
+    {
+        var container = Silo.Container("silo");
+        var env = Manifest.Items(container, "env").ToDictionary(e => Manifest.Text(e, "name")!, e => e);
+        var mounts = Manifest.Items(container, "volumeMounts").ToDictionary(m => Manifest.Text(m, "name")!, m => Manifest.Text(m, "mountPath"));
+        var hostPaths = Silo.Volumes.Where(v => Manifest.At(v, "hostPath") is not null)
+            .ToDictionary(v => Manifest.Text(v, "name")!, v => Manifest.Text(v, "hostPath", "path"));
+
+        Assert.Equal("DaemonSet", Silo.Manifest.Kind);
+        Assert.Equal("true", Manifest.Text(Silo.PodSpec, "hostPID"));
+        Assert.Equal("spec.nodeName", Manifest.Text(env["NODE_NAME"], "valueFrom", "fieldRef", "fieldPath"));
+        Assert.Equal("/var/lib/networkservicemesh", hostPaths["nsm-socket"]);
+        Assert.Equal("/var/lib/networkservicemesh", mounts["nsm-socket"]);
+        Assert.Equal("/run/spire/sockets", hostPaths["spire-agent-socket"]);
+        Assert.Equal("unix:///run/spire/sockets/agent.sock", Manifest.Text(env["SPIFFE_ENDPOINT_SOCKET"], "value"));
+        Assert.Equal(["SYS_PTRACE"], Manifest.Items(container, "securityContext", "capabilities", "add").Select(c => ((YamlScalarNode)c).Value));
+    }
+
+    [Fact]
     public void The_disruption_budget_covers_the_silos()
     {
         var budget = Manifests.Single(m => m.Kind == "PodDisruptionBudget");

@@ -2,11 +2,11 @@ using YamlDotNet.RepresentationModel;
 
 namespace Nsm.Healing.Silo.Tests.Deploy;
 
-/// <summary>A Deployment or StatefulSet: its pod template's labels, containers, volumes and the ports they expose.</summary>
+/// <summary>A Deployment, StatefulSet or DaemonSet: its pod template's labels, containers, volumes and the ports they expose.</summary>
 public sealed record Workload(Manifest Manifest)
 {
     public static IReadOnlyList<Workload> In(IEnumerable<Manifest> manifests) =>
-        [.. manifests.Where(m => m.Kind is "Deployment" or "StatefulSet").Select(m => new Workload(m))];
+        [.. manifests.Where(m => m.Kind is "Deployment" or "StatefulSet" or "DaemonSet").Select(m => new Workload(m))];
 
     public YamlNode? PodSpec => Manifest.At("spec", "template", "spec");
 

@@ -11,6 +11,11 @@ internal sealed class FakeEnvironment : IConnectionEnvironment
 
     public string LocalSilo { get; set; } = "S127.0.0.1:11111:1";
 
+    public string LocalNode { get; set; } = "node-a";
+
+    /// <summary>Nodes with an active silo, besides this one's.</summary>
+    public HashSet<string> NodesWithSilo { get; } = [];
+
     public double Jitter { get; set; } = 0.5;
 
     public HashSet<string> DeadSilos { get; } = [];
@@ -18,4 +23,6 @@ internal sealed class FakeEnvironment : IConnectionEnvironment
     public double NextJitter() => Jitter;
 
     public bool SiloMayBeAlive(string silo) => !DeadSilos.Contains(silo);
+
+    public bool NodeHasSilo(string node) => node == LocalNode || NodesWithSilo.Contains(node);
 }

@@ -90,12 +90,25 @@ internal sealed class MachineRunner
 
     /// <summary>What the machine reported for logs and metrics, in order.</summary>
     public List<ConnectionNote> Notes { get; } = [];
+    /// <summary>The NSC namespace the activation holds (the inodeURL it was told to hold), if any.</summary>
+    public string? HeldNamespace { get; private set; }
+
+    /// <summary>Each MoveHome the activation was asked to make, by node.</summary>
+    public List<string> MovedHome { get; } = [];
+
+    /// <summary>A new activation of the stored state, as after a silo died or a migration: it starts with Activated.</summary>
+    public void ActivateAnew()
+    {
+        Reactivate();
+        SettleActivation();
+    }
 
     /// <summary>The connection Up at the NSMgr under the NSC's first Request.</summary>
-    public void Connect()
+    /// <param name="nodeName">The NSC's node, as the client library states it; null: any silo.</param>
+    public void Connect(string? nodeName = null, NetworkServiceRequest? request = null)
     {
         ClosedByNsc = false;
-        Feed(new RequestAsked(Nsmgr, FirstRequest(), Policy));
+        Feed(new RequestAsked(Nsmgr, request ?? FirstRequest(), Policy, nodeName));
     }
 
     /// <summary>The NSC's Close, raised before its turn as the grain's signal is: a call in flight is cancelled.</summary>
@@ -213,6 +226,15 @@ internal sealed class MachineRunner
                 break;
             case Observe observe:
                 Notes.Add(observe.Note);
+                break;
+            case HoldNamespace hold:
+                HeldNamespace = hold.StatedUrl;
+                break;
+            case ReleaseNamespace:
+                HeldNamespace = null;
+                break;
+            case MoveHome move:
+                MovedHome.Add(move.Node);
                 break;
             case ReplenishStandingPermit or EnsureMonitored or StopMonitoring or Publish or EndWatches or Answer:
                 break;

@@ -5,7 +5,8 @@ namespace Nsm.Simulator.Tests.Support;
 /// <summary>Requests the way an upstream NSC builds them: first request, restore/refresh, reselect.</summary>
 internal static class NscRequests
 {
-    public static Mechanism Kernel { get; } = new() { Cls = "LOCAL", Type = "KERNEL" };
+    /// <summary>Not KERNEL: these tests dial over TCP, where no namespace can travel (NamespaceReceivingTests do KERNEL).</summary>
+    public static Mechanism Memif { get; } = new() { Cls = "LOCAL", Type = "MEMIF" };
 
     public static NetworkServiceRequest New(string connectionId, string networkService = "ns-1", string? endpoint = null, string nsc = "nsc-1")
     {
@@ -16,12 +17,12 @@ internal static class NscRequests
             NetworkServiceEndpointName = endpoint ?? string.Empty,
             Path = new Path { Index = 0, PathSegments = { new PathSegment { Name = nsc, Id = connectionId } } },
         };
-        return new NetworkServiceRequest { Connection = connection, MechanismPreferences = { Kernel } };
+        return new NetworkServiceRequest { Connection = connection, MechanismPreferences = { Memif } };
     }
 
     /// <summary>Re-sends the last successful request unchanged: same endpoint, same path.</summary>
     public static NetworkServiceRequest Restore(Connection last) =>
-        new() { Connection = last.Clone(), MechanismPreferences = { Kernel } };
+        new() { Connection = last.Clone(), MechanismPreferences = { Memif } };
 
     /// <summary>Upstream's reselect: mechanism and endpoint cleared, RESELECT_REQUESTED, the rest kept.</summary>
     public static NetworkServiceRequest Reselect(Connection last)
@@ -30,6 +31,6 @@ internal static class NscRequests
         connection.Mechanism = null;
         connection.NetworkServiceEndpointName = string.Empty;
         connection.State = State.ReselectRequested;
-        return new NetworkServiceRequest { Connection = connection, MechanismPreferences = { Kernel } };
+        return new NetworkServiceRequest { Connection = connection, MechanismPreferences = { Memif } };
     }
 }
