@@ -80,6 +80,14 @@ public sealed partial class ConnectionMachine
         var error = failed.Error.Message;
         if (failed.Conflict)
         {
+            // A connection this activation alone made at the NSMgr is in nobody's stored state: undo it before standing
+            // down, or it stays at its NSE until its token expires. (Should the other activation hold the same connection
+            // id there, its monitor sees the Close and restores it in place.)
+            if (CreatedByThisWrite(write) is { } created)
+            {
+                effects.Add(new SendClose(ClosePurpose.Compensate, created.NsmgrAddress, HealRequests.ForClose(created.Connection), State.Policy.RequestTimeout));
+            }
+
             StandDown(failed.Error, effects);
             return;
         }
@@ -115,6 +123,13 @@ public sealed partial class ConnectionMachine
                 break;
         }
     }
+
+    private static (string NsmgrAddress, Connection Connection)? CreatedByThisWrite(Write write) => write switch
+    {
+        Write.Initial initial => (initial.NsmgrAddress, initial.Answer),
+        Write.HealDone { NewConnection: { } reselected } healed => (healed.NsmgrAddress, reselected),
+        _ => null,
+    };
 
     /// <summary>
     /// A reselect the NSMgr carried out but storage did not take. Closing the new connection and reselecting again would
