@@ -59,29 +59,7 @@ public static class NamespaceHealBenchmark
             request.MechanismPreferences.Add(new Mechanism { Cls = "LOCAL", Type = "KERNEL", Parameters = { ["inodeURL"] = inodeUrl } });
         }
 
-        var grain = cluster.Connection(id);
-        await grain.Request(new ConnectionRequest
-        {
-            NsmgrAddress = address,
-            Request = request,
-            ClientName = "nsc-bench",
-            Policy = HealPolicy.Default with { OnDownWithUnknownDataPlane = heal },
-        });
-        await Eventually.True(async () =>
-            {
-                var status = await cluster.Monitor(address).GetStatus();
-                return status.StreamConnected && status.RegisteredConnections == 1 && sim.Records.OpenMonitorStreams(Nsmgr) == 1;
-            }, $"the monitor stream to {Nsmgr} with {id} registered", TimeSpan.FromSeconds(30), poll: TimeSpan.FromMilliseconds(5));
-        var forwarder = sim.WiringOf(id)!.Forwarders[0];
-        var before = sim.Records.Requests(id).Count;
-        var start = TimeProvider.System.GetUtcNow();
-        sim.Faults.KillForwarder(forwarder);
-        await Eventually.True(() => sim.Records.Requests(id).Count > before, $"a heal Request for {id}", TimeSpan.FromSeconds(20), poll: TimeSpan.FromMilliseconds(1));
-        var ms = (sim.Records.Requests(id)[before].Timestamp - start).TotalMilliseconds;
-        await Eventually.True(async () => await grain.GetState() is { Phase: ConnectionPhase.Up, History.Count: > 0 },
-            $"{id} to be Up after its heal", TimeSpan.FromSeconds(20), poll: TimeSpan.FromMilliseconds(5));
-        await grain.Close();
-        sim.Faults.RestartForwarder(forwarder);
+        var (ms, _) = await SingleHealBenchmark.OursHealOnceAsync(sim, cluster, address, request, heal);
         if (inodeUrl is not null && sim.Records.Namespaces(id).Any(r => r.Namespace is null))
         {
             throw new InvalidOperationException($"a call of {id} reached the NSMgr without the namespace: the variant measured nothing");

@@ -110,12 +110,24 @@ public static class SingleHealBenchmark
 
     private static async Task<double> OursSample(NsmSimulator sim, BenchCluster cluster, HealDecision heal, string id, List<double> decided)
     {
+        var (toRequest, toGrain) = await OursHealOnceAsync(sim, cluster, sim.NsmgrAddress(Nsmgr), NsmWire.NewRequest(id), heal);
+        decided.Add(toGrain);
+        return toRequest;
+    }
+
+    /// <summary>
+    /// One heal of a new grain connection: requests it, waits until the one monitor stream holds it, kills its forwarder
+    /// and times the fault to the heal Request (and to the grain starting the heal); then closes it and restarts the forwarder.
+    /// </summary>
+    internal static async Task<(double ToRequestMs, double ToGrainMs)> OursHealOnceAsync(
+        NsmSimulator sim, BenchCluster cluster, string address, NetworkServiceRequest request, HealDecision heal)
+    {
+        var id = request.Connection.Id;
         var grain = cluster.Connection(id);
-        var address = sim.NsmgrAddress(Nsmgr);
         await grain.Request(new ConnectionRequest
         {
             NsmgrAddress = address,
-            Request = NsmWire.NewRequest(id),
+            Request = request,
             ClientName = "nsc-bench",
             Policy = HealPolicy.Default with { OnDownWithUnknownDataPlane = heal },
         });
@@ -130,10 +142,10 @@ public static class SingleHealBenchmark
         var ms = await TimeFaultToRequest(sim, id, () => sim.Faults.KillForwarder(forwarder));
         await Eventually.True(async () => await grain.GetState() is { Phase: ConnectionPhase.Up, History.Count: > 0 },
             $"{id} to be Up after its heal", TimeSpan.FromSeconds(20), poll: TimeSpan.FromMilliseconds(5));
-        decided.Add(((await grain.GetState()).History[0].StartedAt - faultAt).TotalMilliseconds);
+        var toGrain = ((await grain.GetState()).History[0].StartedAt - faultAt).TotalMilliseconds;
         await grain.Close();
         sim.Faults.RestartForwarder(forwarder);
-        return ms;
+        return (ms, toGrain);
     }
 
     /// <summary>Milliseconds from just before <paramref name="fault"/> to the timestamp of the next Request recorded for <paramref name="id"/>.</summary>
