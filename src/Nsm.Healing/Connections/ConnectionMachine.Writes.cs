@@ -150,7 +150,7 @@ public sealed partial class ConnectionMachine
         }
 
         State.LastGoodRequest = reselected;
-        State.OldConnectionClosed = true;
+        State.OldConnectionClosed = false; // the connection now held, the reselected one, was never closed
         State.CurrentHeal = State.CurrentHeal! with
         {
             Decision = HealDecision.Restore,
