@@ -6,7 +6,7 @@ using Nsm.Healing;
 using Nsm.Healing.Benchmarks;
 using Nsm.Healing.LocalProcesses;
 
-// dotnet run -c Release --project tests/Nsm.Healing.Benchmarks -- all|smoke|micro|footprint|single|storm [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...]
+// dotnet run -c Release --project tests/Nsm.Healing.Benchmarks -- all|smoke|micro|footprint|single|storm [--security on|off|both] [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...]
 var mode = args.FirstOrDefault() ?? "";
 if (mode == FootprintProcess.Mode)
 {
@@ -16,7 +16,7 @@ if (mode == FootprintProcess.Mode)
 
 if (mode is not ("all" or "smoke" or "micro" or "footprint" or "single" or "storm" or "render"))
 {
-    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro|footprint|single|storm [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...] [--footprint-repeats N] [--footprint-gcdump DIR] [--large-storm N]");
+    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro|footprint|single|storm [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...] [--footprint-repeats N] [--footprint-gcdump DIR] [--large-storm N] [--security on|off|both]");
     Console.Error.WriteLine("       Nsm.Healing.Benchmarks render   (docs/benchmarks.md again from BenchmarkResults/latest-all.json and the notes)");
     return 2;
 }
@@ -109,8 +109,15 @@ if (samples > 0)
 var singleHeal = new List<SingleHealResult>();
 var namespaceHeals = new List<NamespaceHealResult>();
 // Security on (mTLS, a signed token per call) is what production runs; the same heals with it off price the signing.
-// One part alone (single, storm) runs production's security only, to compare variants side by side in little time.
-foreach (var secure in mode is "single" or "storm" ? [true] : new[] { true, false })
+// One part alone (single, storm) runs production's security only unless --security both asks for the priced pair.
+var securityModes = SecurityModes(Option("--security") ?? (mode is "single" or "storm" ? "on" : "both"));
+if (securityModes is null)
+{
+    Console.Error.WriteLine($"--security: expected on, off or both, got '{Option("--security")}'");
+    return 2;
+}
+
+foreach (var secure in securityModes)
 {
     await using var cluster = await BenchCluster.StartAsync(silos, secure: secure);
     foreach (var heal in samples > 0 ? [HealDecision.Restore, HealDecision.Reselect] : Array.Empty<HealDecision>())
@@ -138,8 +145,12 @@ foreach (var (n, latency) in stormCases)
     {
         log.WriteLine($"heal storm: N={n}, NSMgr latency {latency.TotalMilliseconds} ms, round {round + 1}");
         stormResults.Add(await HealStormBenchmark.RunUpstreamAsync(n, TimeSpan.FromMilliseconds(200), latency, log));
-        stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, n, latency, log));
-        if (mode != "storm")
+        if (securityModes.Contains(true))
+        {
+            stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, n, latency, log));
+        }
+
+        if (securityModes.Contains(false))
         {
             stormResults.Add(await HealStormBenchmark.RunOursAsync(silos, n, latency, log, "c-plain", secure: false));
         }
@@ -200,6 +211,14 @@ string? Option(string name)
     var at = Array.IndexOf(args, name);
     return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 }
+
+static bool[]? SecurityModes(string value) => value switch
+{
+    "on" => [true],
+    "off" => [false],
+    "both" => [true, false],
+    _ => null,
+};
 
 int? IntOption(string name) => Option(name) is { } value ? int.Parse(value) : null;
 
