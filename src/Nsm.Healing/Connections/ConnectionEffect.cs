@@ -25,6 +25,15 @@ public abstract record ConnectionEffect
         public override bool FeedsBack => Purpose != ClosePurpose.Compensate;
     }
 
+    /// <summary>
+    /// Asks the NSMgr which connection it holds for <paramref name="Ours"/> (its monitor snapshot, scoped to our path
+    /// segment). Outcome: HeldFound or CallFailed.
+    /// </summary>
+    public sealed record FindHeld(string NsmgrAddress, Connection Ours, TimeSpan Timeout) : ConnectionEffect
+    {
+        public override bool FeedsBack => true;
+    }
+
     /// <summary>Writes <paramref name="State"/>. Outcome: StorageWritten or StorageFailed.</summary>
     public sealed record Persist(ConnectionState State) : ConnectionEffect
     {

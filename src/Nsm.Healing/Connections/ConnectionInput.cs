@@ -70,6 +70,9 @@ public abstract record ConnectionInput
     /// <param name="CancelledByClose">The NSC's Close stopped the call (or kept it from being sent).</param>
     public sealed record CallFailed(Exception Error, string StatusCode, bool CancelledByClose) : ConnectionInput;
 
+    /// <summary>Outcome of <see cref="ConnectionEffect.FindHeld"/>: what the NSMgr holds for the connection now, or null for nothing.</summary>
+    public sealed record HeldFound(Connection? Held) : ConnectionInput;
+
     /// <summary>Outcome of a <see cref="ConnectionEffect.SendClose"/> the machine waits for: the NSMgr closed it.</summary>
     public sealed record CloseAnswered : ConnectionInput;
 

@@ -11,7 +11,7 @@ namespace Nsm.Healing.Connections;
 /// </summary>
 public sealed class HealAttempt(string connectionId)
 {
-    private enum Stage { Idle, TakingStandingPermit, AskingAdmission, Claiming, ClosingOld, Requesting }
+    private enum Stage { Idle, TakingStandingPermit, AskingAdmission, Claiming, FindingHeld, ClosingOld, Requesting }
 
     private sealed record Permit(string Holder, bool Standing);
 
@@ -19,6 +19,16 @@ public sealed class HealAttempt(string connectionId)
     private Permit? _permit;
     private DateTimeOffset? _nextAttemptBeforeClaim;
     private NetworkServiceRequest? _sent;
+
+    // This attempt takes over from one whose outcome was never stored (its silo died mid-call, or its activation went).
+    private bool _takesOver;
+
+    /// <summary>
+    /// A reselect an earlier attempt sent may have been accepted without our knowing: its silo died before storing the
+    /// answer, or its call failed in a way that does not say whether the NSMgr acted (a timeout, a lost connection).
+    /// </summary>
+    private bool ReselectMayHaveLanded(ConnectionState state) =>
+        state.CurrentHeal!.Decision == HealDecision.Reselect && (_takesOver || state.CurrentHeal.Attempts > 0);
 
     /// <summary>An attempt is under way: the outcome of the effect it asked for comes to it.</summary>
     public bool InProgress => _stage != Stage.Idle;
@@ -103,7 +113,24 @@ public sealed class HealAttempt(string connectionId)
                 QueuedAtAdmission = true;
                 _stage = Stage.Idle;
                 return new AttemptEnd.NotAdmitted(null, unreachable.Error);
+            case (Stage.Claiming, ConnectionInput.StorageWritten) when ReselectMayHaveLanded(state):
+                _stage = Stage.FindingHeld;
+                effects.Add(new ConnectionEffect.FindHeld(address, state.Connection!, state.Policy.RequestTimeout));
+                return null;
             case (Stage.Claiming, ConnectionInput.StorageWritten):
+                CloseOldOrRequest(state, env.Now, effects);
+                return null;
+            case (Stage.FindingHeld, ConnectionInput.HeldFound { Held: { } held }) when !MonitorEventRelevance.IsAboutCurrent(state.Connection, held):
+                // The attempt we take over was accepted: the NSMgr moved the connection already (closing the old one on the
+                // way). Moving it again would answer one data-plane fault twice; the heal refreshes where it went instead.
+                state.OldConnectionClosed = true;
+                SendRequest(state, effects, HealRequests.Restore(HealRequests.WithAnswer(state.LastGoodRequest!, held)));
+                return null;
+            case (Stage.FindingHeld, ConnectionInput.HeldFound):
+                CloseOldOrRequest(state, env.Now, effects);
+                return null;
+            case (Stage.FindingHeld, ConnectionInput.CallFailed { CancelledByClose: false } refused) when AnsweredByNsmgr(refused):
+                // The NSMgr would not say (e.g. it does not serve the query): reselect as planned.
                 CloseOldOrRequest(state, env.Now, effects);
                 return null;
             case (Stage.Claiming, ConnectionInput.StorageFailed failed):
@@ -124,10 +151,10 @@ public sealed class HealAttempt(string connectionId)
                 state.OldConnectionClosed = true;
                 SendRequest(state, effects);
                 return null;
-            case (Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed { CancelledByClose: true }):
+            case (Stage.FindingHeld or Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed { CancelledByClose: true }):
                 End(address, PermitReturn.CancelledByClose, effects);
                 return new AttemptEnd.CancelledByClose();
-            case (Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed failed):
+            case (Stage.FindingHeld or Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed failed):
                 End(address, AnsweredByNsmgr(failed) ? PermitReturn.Served : PermitReturn.FailedAtNsmgr, effects);
                 return new AttemptEnd.Failed(failed.Error, failed.StatusCode);
             default:
@@ -144,6 +171,7 @@ public sealed class HealAttempt(string connectionId)
     private void Claim(ConnectionState state, IConnectionEnvironment env, EffectBatch effects)
     {
         _stage = Stage.Claiming;
+        _takesOver = state.AttemptStartedAt is not null;
         _nextAttemptBeforeClaim = state.NextAttemptAt;
         state.AttemptStartedAt = env.Now;
         state.AttemptSilo = env.LocalSilo;
@@ -170,11 +198,11 @@ public sealed class HealAttempt(string connectionId)
         SendRequest(state, effects);
     }
 
-    private void SendRequest(ConnectionState state, EffectBatch effects)
+    private void SendRequest(ConnectionState state, EffectBatch effects, NetworkServiceRequest? request = null)
     {
         _stage = Stage.Requesting;
         var lastGood = state.LastGoodRequest!;
-        _sent = state.CurrentHeal!.Decision == HealDecision.Restore ? HealRequests.Restore(lastGood) : HealRequests.Reselect(lastGood);
+        _sent = request ?? (state.CurrentHeal!.Decision == HealDecision.Restore ? HealRequests.Restore(lastGood) : HealRequests.Reselect(lastGood));
         effects.Add(new ConnectionEffect.SendRequest(RequestPurpose.Heal, state.NsmgrAddress!, _sent, state.Policy.RequestTimeout));
     }
 

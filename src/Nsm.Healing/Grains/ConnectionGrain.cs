@@ -300,6 +300,8 @@ public sealed partial class ConnectionGrain(
                 return await SendRequestAsync(send);
             case SendClose close:
                 return await SendCloseAsync(close);
+            case FindHeld find:
+                return await FindHeldAsync(find);
             case Persist persist:
                 return await PersistAsync(persist.State);
             case TakeStandingPermit take:
@@ -391,6 +393,23 @@ public sealed partial class ConnectionGrain(
         {
             var answer = await nsmgr.RequestAsync(send.NsmgrAddress, send.Request, NamespaceFor(send.Request), send.Timeout, _close.Token);
             return new Input.RequestAnswered(answer.Connection, answer.TokenValidFor);
+        }
+        catch (Exception e)
+        {
+            return new Input.CallFailed(e, StatusOf(e), _close.IsRaised);
+        }
+    }
+
+    private async Task<Input> FindHeldAsync(FindHeld find)
+    {
+        if (_close.IsRaised)
+        {
+            return NotSent();
+        }
+
+        try
+        {
+            return new Input.HeldFound(await nsmgr.FindHeldAsync(find.NsmgrAddress, find.Ours, find.Timeout, _close.Token));
         }
         catch (Exception e)
         {

@@ -83,6 +83,42 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
         }
     }
 
+    public async Task<Connection?> FindHeldAsync(string nsmgrAddress, Connection ours, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // Our own segment, by id only: a selector the NSMgr's monitor authorization accepts from the connection's owner.
+        var ownSegment = ours.Path.PathSegments[0].Id;
+        var selector = new MonitorScopeSelector { PathSegments = { new PathSegment { Id = ownSegment } } };
+        try
+        {
+            using var lease = channels.Rent(nsmgrAddress);
+            using var call = new MonitorConnection.MonitorConnectionClient(lease.Channel).MonitorConnections(selector, deadline: Deadline(timeout), cancellationToken: cancellationToken);
+            if (!await call.ResponseStream.MoveNext(cancellationToken) || call.ResponseStream.Current.Type != ConnectionEventType.InitialStateTransfer)
+            {
+                throw new NsmRequestFailedException(
+                    "Internal", $"MonitorConnections at NSMgr {nsmgrAddress} did not start with INITIAL_STATE_TRANSFER (looking for connection '{ours.Id}')");
+            }
+
+            // Filtered again here: an NSMgr that ignores the selector still answers for this connection only.
+            var held = call.ResponseStream.Current.Connections.Values
+                .Where(held => held.Path is { PathSegments: [var first, ..] } && first.Id == ownSegment)
+                .MaxBy(held => held.Path.PathSegments.Count > 1 ? held.Path.PathSegments[1].Expires?.ToDateTimeOffset() : null);
+            return held is null ? null : AsTheNscKnowsIt(held, ours.Id);
+        }
+        catch (Exception e) when (e is not NsmRequestFailedException)
+        {
+            throw Failed("MonitorConnections", nameof(ConnectionEvent), nsmgrAddress, ours.Id, e);
+        }
+    }
+
+    /// <summary>A monitor event names the connection by the NSMgr's own id, seen from its hop; the NSC's has its id, from hop 0.</summary>
+    private static Connection AsTheNscKnowsIt(Connection held, string connectionId)
+    {
+        var connection = held.Clone();
+        connection.Id = connectionId;
+        connection.Path.Index = 0;
+        return connection;
+    }
+
     /// <summary>
     /// Everything a connection does later (restore, reselect, refresh, event matching) needs the answer's id and path.
     /// A malformed answer is reported as "Internal", which owes a Close: the NSMgr may hold the connection.

@@ -29,6 +29,11 @@ internal sealed class MachineRunner
     private int _nextReserve;
     private bool _closeArrivesDuringNextCall;
     private bool _closeRaised;
+    private Func<ConnectionEffect, bool>? _crashAfter;
+    private bool _crashed;
+
+    // What the NSMgr last answered at each endpoint: what it holds there.
+    private readonly Dictionary<string, Connection> _answers = new(StringComparer.Ordinal);
 
     public MachineRunner(HealPolicy policy)
     {
@@ -121,6 +126,12 @@ internal sealed class MachineRunner
         ClosedByNsc = Machine.State.Phase == ConnectionPhase.Closed;
     }
 
+    /// <summary>
+    /// The silo dies right after carrying out the first effect <paramref name="effect"/> matches (its outcome, e.g. an
+    /// NSMgr's answer, is lost with it): what was stored stays, and a new activation on another silo takes over.
+    /// </summary>
+    public void CrashAfter(Func<ConnectionEffect, bool> effect) => _crashAfter = effect;
+
     /// <summary>The next call the connection makes is cut short by the NSC's Close, which then takes its turn.</summary>
     public void CloseDuringNextCall() => _closeArrivesDuringNextCall = true;
 
@@ -164,6 +175,11 @@ internal sealed class MachineRunner
                 }
 
                 next = Carry(effects[i]);
+                if (_crashAfter?.Invoke(effects[i]) == true)
+                {
+                    Crash();
+                    return;
+                }
             }
 
             effects = next is null ? [] : Machine.Handle(next);
@@ -178,6 +194,18 @@ internal sealed class MachineRunner
 
     private bool _pendingClose;
 
+    private void Crash()
+    {
+        _crashAfter = null;
+        _crashed = true;
+        Env.DeadSilos.Add(Env.LocalSilo);
+        Env.LocalSilo = $"S127.0.0.1:11112:{Env.DeadSilos.Count}";
+        Reactivate();
+    }
+
+    /// <summary>Whether a crash asked for with <see cref="CrashAfter"/> happened.</summary>
+    public bool Crashed => _crashed;
+
     private ConnectionInput? Carry(ConnectionEffect effect)
     {
         switch (effect)
@@ -186,6 +214,8 @@ internal sealed class MachineRunner
                 return Request(send);
             case SendClose close:
                 return CloseAt(close);
+            case FindHeld find:
+                return FindHeldAt(find);
             case Persist persist:
                 return Write(persist.State);
             case TakeStandingPermit:
@@ -274,7 +304,9 @@ internal sealed class MachineRunner
                     HeldAt.Add(endpoint);
                 }
 
-                return new RequestAnswered(AnswerFor(send.Request, endpoint), TokenValidFor);
+                var answer = AnswerFor(send.Request, endpoint);
+                _answers[endpoint] = answer.Clone();
+                return new RequestAnswered(answer, TokenValidFor);
             case NsmgrBehaviour.Rejects:
                 return Failed("NotFound");
             case NsmgrBehaviour.Unreachable:
@@ -307,6 +339,24 @@ internal sealed class MachineRunner
         {
             NsmgrBehaviour.Answers => new CloseAnswered(),
             NsmgrBehaviour.Rejects => Failed("NotFound"),
+            NsmgrBehaviour.Unreachable => Failed("Unavailable"),
+            _ => Failed("DeadlineExceeded"),
+        };
+    }
+
+    /// <summary>The NSMgr's monitor snapshot for this connection: where it holds it (the one place, but for a duplicate).</summary>
+    private ConnectionInput FindHeldAt(FindHeld find)
+    {
+        if (_closeRaised || Cut())
+        {
+            return new CallFailed(new OperationCanceledException("closed"), "Cancelled", CancelledByClose: true);
+        }
+
+        Calls.Add(new SentCall(Env.Now, "FindHeld", find.Ours.NetworkServiceEndpointName, null, ClosedByNsc));
+        return NsmgrAnswers switch
+        {
+            NsmgrBehaviour.Answers or NsmgrBehaviour.Rejects =>
+                new HeldFound(HeldAt.Select(endpoint => _answers.GetValueOrDefault(endpoint)?.Clone()).FirstOrDefault(held => held is not null)),
             NsmgrBehaviour.Unreachable => Failed("Unavailable"),
             _ => Failed("DeadlineExceeded"),
         };

@@ -1,0 +1,108 @@
+using Nsm.Healing.Connections;
+using static Nsm.Healing.Connections.ConnectionEffect;
+using static Nsm.Healing.Connections.ConnectionInput;
+
+namespace Nsm.Healing.Tests.Machine;
+
+/// <summary>
+/// A silo that dies mid-reselect takes the NSMgr's answer with it: the activation that takes the heal over asks the
+/// NSMgr what it holds before moving the connection, so one data-plane fault moves the workload once.
+/// </summary>
+public sealed class TakeoverTests
+{
+    [Fact]
+    public void A_reselect_the_nsmgr_accepted_before_its_silo_died_is_refreshed_where_it_went_not_made_again()
+    {
+        var runner = Up();
+        var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
+        runner.CrashAfter(effect => effect is SendRequest { Purpose: RequestPurpose.Heal });
+        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
+        runner.Tick();
+        Assert.True(runner.Crashed);
+        var movedTo = Assert.Single(runner.HeldAt);
+        Assert.NotEqual(before, movedTo);
+
+        TakeOver(runner);
+
+        Assert.Equal(ConnectionPhase.Up, runner.Stored.Phase);
+        Assert.Equal(movedTo, runner.Stored.Connection!.NetworkServiceEndpointName);
+        Assert.Equal([movedTo], runner.HeldAt);
+        Assert.Single(runner.Calls, c => c.Decision == HealDecision.Reselect);
+        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal", "FindHeld", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.Equal(HealDecision.Restore, runner.Calls[^1].Decision);
+        Assert.Equal(HealDecision.Reselect, runner.Stored.History[^1].Decision);
+        Assert.Equal(movedTo, runner.Stored.History[^1].EndpointAfter);
+    }
+
+    [Fact]
+    public void A_reselect_whose_silo_died_before_its_request_is_made_by_the_activation_that_takes_over()
+    {
+        var runner = Up();
+        var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
+        // The claim is stored, then the silo dies before any NSMgr call.
+        runner.CrashAfter(effect => effect is Persist { State.AttemptStartedAt: not null });
+        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
+        runner.Tick();
+        Assert.True(runner.Crashed);
+        Assert.Equal([before], runner.HeldAt);
+
+        TakeOver(runner);
+
+        Assert.Equal(ConnectionPhase.Up, runner.Stored.Phase);
+        Assert.NotEqual(before, runner.Stored.Connection!.NetworkServiceEndpointName);
+        Assert.Equal(["Initial", "FindHeld", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.Single(runner.HeldAt);
+    }
+
+    [Fact]
+    public void An_nsmgr_that_cannot_say_what_it_holds_fails_the_attempt_and_nothing_moves_until_it_answers()
+    {
+        var runner = Up();
+        var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
+        runner.CrashAfter(effect => effect is SendRequest { Purpose: RequestPurpose.Heal });
+        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
+        runner.Tick();
+        var movedTo = Assert.Single(runner.HeldAt);
+        runner.NsmgrAnswers = NsmgrBehaviour.Unreachable;
+
+        TakeOver(runner);
+
+        Assert.Equal(ConnectionPhase.Healing, runner.Machine.State.Phase);
+        Assert.Equal("FindHeld", runner.Calls[^1].What);
+        Assert.Equal(before, runner.Machine.State.Connection!.NetworkServiceEndpointName);
+
+        runner.NsmgrAnswers = NsmgrBehaviour.Answers;
+        runner.Advance(runner.WakeupAt!.Value - runner.Env.Now);
+        runner.Tick();
+
+        Assert.Equal(ConnectionPhase.Up, runner.Stored.Phase);
+        Assert.Equal(movedTo, runner.Stored.Connection!.NetworkServiceEndpointName);
+        Assert.Single(runner.Calls, c => c.Decision == HealDecision.Reselect);
+    }
+
+    [Fact]
+    public void A_heal_of_this_activation_asks_nothing_before_it_reselects()
+    {
+        var runner = Up();
+
+        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
+        runner.Tick();
+
+        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
+    }
+
+    private static MachineRunner Up()
+    {
+        var runner = new MachineRunner(HealPolicy.Default);
+        runner.Connect();
+        Assert.Equal(ConnectionPhase.Up, runner.Machine.State.Phase);
+        return runner;
+    }
+
+    /// <summary>The new activation starts; the dead silo's claim is over, so its attempt is due at once.</summary>
+    private static void TakeOver(MachineRunner runner)
+    {
+        runner.SettleActivation();
+        runner.Tick();
+    }
+}
