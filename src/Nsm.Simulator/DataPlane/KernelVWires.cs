@@ -24,8 +24,17 @@ internal sealed class KernelVWires : IDisposable
 
     public KernelVWires()
     {
-        // Never the simulator's own namespace, nor the host's (PID 1's): an NSC that sends either gets no interface.
-        _refused = [NamespaceInode.OfPath("/proc/self/ns/net"), NamespaceInode.OfPath("/proc/1/ns/net")];
+        // Never the simulator's own namespace, nor the host's (PID 1's, where this process may look at it): an NSC that
+        // sends either gets no interface.
+        _refused = [NamespaceInode.OfPath("/proc/self/ns/net")];
+        try
+        {
+            _refused.Add(NamespaceInode.OfPath("/proc/1/ns/net"));
+        }
+        catch (System.IO.IOException)
+        {
+            // PID 1 belongs to someone else (a sandbox): its namespace is not one this process could reach either.
+        }
     }
 
     /// <summary>The namespace name kept for an NSE, or null when it has none (no vWire reached it yet, or it died).</summary>
