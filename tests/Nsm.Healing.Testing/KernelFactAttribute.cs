@@ -1,6 +1,6 @@
 using Nsm.Simulator.DataPlane;
 
-namespace Nsm.Simulator.Tests.Support;
+namespace Nsm.Healing.Testing;
 
 /// <summary>
 /// A test with real interfaces. Where the kernel refuses (not root, no iproute2) it is reported skipped with the
