@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Nsm.Simulator.Control;
+using Nsm.Simulator.DataPlane;
 using Nsm.Simulator.Faults;
 using Nsm.Simulator.Keepalive;
 using Nsm.Simulator.Identity;
@@ -19,14 +20,18 @@ public sealed class NsmSimulator : IAsyncDisposable
     private readonly Dictionary<string, NsmgrHost> _hosts;
     private ControlSurface? _control;
 
-    private NsmSimulator(SimulatorTopology topology, Simulation simulation, Dictionary<string, NsmgrHost> hosts)
+    private NsmSimulator(SimulatorTopology topology, Simulation simulation, Dictionary<string, NsmgrHost> hosts, ActiveDataPlane dataPlane)
     {
         Topology = topology;
+        DataPlane = dataPlane;
         _simulation = simulation;
         _hosts = hosts;
     }
 
     public SimulatorTopology Topology { get; }
+
+    /// <summary>The data plane this simulator runs, kernel vWires or the model, and why.</summary>
+    public ActiveDataPlane DataPlane { get; }
 
     /// <summary>NSMgr names in topology order.</summary>
     public IReadOnlyList<string> Nsmgrs => _simulation.State.NsmgrNames;
@@ -48,6 +53,7 @@ public sealed class NsmSimulator : IAsyncDisposable
     /// <param name="controlPort">Loopback port of the control surface; 0 picks a free one.</param>
     /// <param name="security">mTLS and token policies; null means <see cref="SimulatorSecurity.Default"/> (on). Plaintext must be asked for.</param>
     /// <param name="keepalive">How the NSMgrs police client PINGs; grpc-go's defaults (<see cref="KeepalivePolicy.Default"/>) when null.</param>
+    /// <param name="dataPlane">Modelled (the default), kernel vWires (fails where the kernel refuses), or Auto (kernel when it can, saying which).</param>
     public static async Task<NsmSimulator> StartAsync(
         SimulatorTopology topology,
         TimeProvider? timeProvider = null,
@@ -55,15 +61,17 @@ public sealed class NsmSimulator : IAsyncDisposable
         int controlPort = 0,
         CancellationToken cancellationToken = default,
         SimulatorSecurity? security = null,
-        KeepalivePolicy? keepalive = null)
+        KeepalivePolicy? keepalive = null,
+        DataPlaneMode dataPlane = DataPlaneMode.Model)
     {
         keepalive = (keepalive ?? KeepalivePolicy.Default).Validate();
         TopologyValidator.Validate(topology);
         ArgumentOutOfRangeException.ThrowIfNegative(controlPort);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(controlPort, 65535);
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
-        var simulation = new Simulation(topology, timeProvider ?? TimeProvider.System, loggers, security ?? SimulatorSecurity.Default);
-        var simulator = new NsmSimulator(topology, simulation, new Dictionary<string, NsmgrHost>(StringComparer.Ordinal));
+        var (active, kernel) = DataPlaneChoice.Resolve(dataPlane, loggers.CreateLogger("Nsm.Simulator"));
+        var simulation = new Simulation(topology, timeProvider ?? TimeProvider.System, loggers, security ?? SimulatorSecurity.Default, kernel);
+        var simulator = new NsmSimulator(topology, simulation, new Dictionary<string, NsmgrHost>(StringComparer.Ordinal), active);
         try
         {
             foreach (var node in topology.Nodes)
@@ -104,9 +112,13 @@ public sealed class NsmSimulator : IAsyncDisposable
 
     /// <summary>
     /// Data-plane truth for an NSC's connection id: every forwarder and the NSE on its current wiring are
-    /// alive in the wired incarnation and the vWire is not broken. False for an id that is not wired.
+    /// alive in the wired incarnation and the vWire is not broken; read from the kernel for a kernel vWire. False for an
+    /// id that is not wired.
     /// </summary>
     public bool IsDataPlaneUp(string connectionId) => _simulation.DataPlaneUp(connectionId) ?? false;
+
+    /// <summary>The connection's kernel vWire now (read from the kernel), or null when it has none: not wired, not KERNEL, or a modelled data plane.</summary>
+    public VWireView? VWireOf(string connectionId) => _simulation.VWireOf(connectionId);
 
     /// <summary>Where the connection is wired now, or null when it is not wired.</summary>
     public ConnectionWiring? WiringOf(string connectionId) => _simulation.WiringOf(connectionId);
@@ -129,6 +141,8 @@ public sealed class NsmSimulator : IAsyncDisposable
         {
             await host.DisposeAsync().ConfigureAwait(false);
         }
+
+        _simulation.DeleteVWires();
     }
 
     private NsmgrHost Host(string nsmgr) =>

@@ -37,11 +37,17 @@ NsmSimulator simulator;
 try
 {
     simulator = await NsmSimulator.StartAsync(
-        topology, TimeProvider.System, loggers, arguments.ControlPort, security: arguments.Plaintext ? SimulatorSecurity.Plaintext : null);
+        topology, TimeProvider.System, loggers, arguments.ControlPort, security: arguments.Plaintext ? SimulatorSecurity.Plaintext : null,
+        dataPlane: arguments.DataPlane);
 }
 catch (IOException e)
 {
     Console.Error.WriteLine($"nsm-simulator: cannot listen: {e.Message}");
+    return 1;
+}
+catch (InvalidOperationException e) when (arguments.DataPlane == Nsm.Simulator.DataPlane.DataPlaneMode.Kernel)
+{
+    Console.Error.WriteLine($"nsm-simulator: {e.Message}");
     return 1;
 }
 

@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using Grpc.Core;
 using Nsm.Api;
+using Nsm.Simulator.DataPlane;
 using Nsm.Simulator.Expiry;
 using Nsm.Simulator.Faults;
 using Nsm.Simulator.Identity;
@@ -21,9 +23,9 @@ internal sealed class Simulation : IDisposable
     private readonly CloseHandler _closes;
     private readonly ExpiryScheduler _expiry;
 
-    public Simulation(SimulatorTopology topology, TimeProvider time, ILoggerFactory loggers, SimulatorSecurity security)
+    public Simulation(SimulatorTopology topology, TimeProvider time, ILoggerFactory loggers, SimulatorSecurity security, KernelVWires? kernel = null)
     {
-        State = new SimulationState(topology, time, loggers, security);
+        State = new SimulationState(topology, time, loggers, security, kernel);
         var release = new ConnectionRelease(State);
         var outages = new OutageNotifier(State);
         // Wiring whose NSMgr forgot it (restart) still expires here, in the fabric.
@@ -46,8 +48,9 @@ internal sealed class Simulation : IDisposable
     public SimulatorRecords Records => State.Records;
 
     /// <param name="caller">The call's TLS certificate and token metadata; authorized unless the simulator is plaintext.</param>
-    public Connection Request(string nsmgr, NetworkServiceRequest request, CallerCredentials caller) =>
-        _requests.Handle(nsmgr, request, caller);
+    /// <param name="nscNamespace">The NSC's namespace a kernel-mechanism Request brought, where its vWire goes.</param>
+    public Connection Request(string nsmgr, NetworkServiceRequest request, CallerCredentials caller, SafeHandle? nscNamespace = null) =>
+        _requests.Handle(nsmgr, request, caller, nscNamespace);
 
     public void Close(string nsmgr, Connection connection, CallerCredentials caller) => _closes.Handle(nsmgr, connection, caller);
 
@@ -98,6 +101,23 @@ internal sealed class Simulation : IDisposable
         Inspect<IReadOnlyList<string>>(state => [.. state.NsmgrNamed(nsmgr).Connections.Keys]);
 
     public bool IsNsmgrUp(string nsmgr) => Inspect(state => state.NsmgrNamed(nsmgr).Up);
+
+    /// <summary>The connection's current kernel vWire as it stands, or null when it has none.</summary>
+    public VWireView? VWireOf(string connectionId) => Inspect(state =>
+        state.Fabric.CurrentWire(connectionId) is { VWire: { } vwire } wire
+            ? new VWireView(
+                connectionId, vwire.NscInterface, vwire.NscIfindex, vwire.NseNamespace, vwire.NseInterface,
+                vwire.Addresses.NscAddress, vwire.Addresses.NseAddress, state.Fabric.CarriesTraffic(wire))
+            : null);
+
+    /// <summary>Deletes every veth pair and namespace of the kernel data plane; once the hosts have stopped, so none is made after.</summary>
+    public void DeleteVWires()
+    {
+        lock (State.Gate)
+        {
+            State.Kernel?.Dispose();
+        }
+    }
 
     /// <summary>Stops expiry and ends every open monitor stream, so the hosts can shut down without waiting.</summary>
     public void Dispose()

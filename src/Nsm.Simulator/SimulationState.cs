@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nsm.Simulator.DataPlane;
 using Nsm.Simulator.Fabric;
 using Nsm.Simulator.Faults;
 using Nsm.Simulator.Identity;
@@ -19,13 +20,15 @@ internal sealed class SimulationState
     // Never disposed: Requests may still link to its token while the hosts stop, and it holds no timer.
     private readonly CancellationTokenSource _shuttingDown = new();
 
-    public SimulationState(SimulatorTopology topology, TimeProvider time, ILoggerFactory loggers, SimulatorSecurity security)
+    /// <param name="kernel">Kernel vWires, or null for the modelled data plane.</param>
+    public SimulationState(SimulatorTopology topology, TimeProvider time, ILoggerFactory loggers, SimulatorSecurity security, KernelVWires? kernel)
     {
+        Kernel = kernel;
         Identities = security.Enabled ? new ElementIdentities(security) : null;
         Time = time;
         TokenLifetime = topology.TokenLifetime;
         Logger = loggers.CreateLogger("Nsm.Simulator");
-        Fabric = new FabricState(topology);
+        Fabric = new FabricState(topology, kernel);
         Nsmgrs = topology.Nodes.ToDictionary(
             node => node.Nsmgr,
             node => new Nsmgr(node.Nsmgr, node.Name, new MonitorHub(node.Nsmgr, Logger)),
@@ -47,6 +50,9 @@ internal sealed class SimulationState
     public ILogger Logger { get; }
 
     public FabricState Fabric { get; }
+
+    /// <summary>The kernel vWires when the data plane is the kernel's; null for the modelled one.</summary>
+    public KernelVWires? Kernel { get; }
 
     public IReadOnlyDictionary<string, Nsmgr> Nsmgrs { get; }
 

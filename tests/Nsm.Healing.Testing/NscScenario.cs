@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Nsm.Api;
 using Nsm.Healing.Client;
 using Nsm.Simulator;
+using Nsm.Simulator.DataPlane;
 using Nsm.Simulator.Topology;
 
 namespace Nsm.Healing.Testing;
@@ -36,8 +37,9 @@ public sealed class NscScenario : IAsyncDisposable
 
     public NsmSimulator Simulator { get; }
 
-    public static async Task<NscScenario> StartAsync(HealingCluster cluster, SimulatorTopology? topology = null, TimeProvider? simulatorTime = null) =>
-        new(cluster, await NsmSimulator.StartAsync(topology ?? SimulatorTopology.Default(), simulatorTime));
+    public static async Task<NscScenario> StartAsync(
+        HealingCluster cluster, SimulatorTopology? topology = null, TimeProvider? simulatorTime = null, DataPlaneMode dataPlane = DataPlaneMode.Model) =>
+        new(cluster, await NsmSimulator.StartAsync(topology ?? SimulatorTopology.Default(), simulatorTime, dataPlane: dataPlane));
 
     public static string NewId(string test) => $"{test}-{Guid.NewGuid():N}";
 

@@ -14,7 +14,12 @@ public sealed class StandaloneArgumentsTests
     public void Plaintext_is_off_unless_asked_for() =>
         Assert.Equal(new StandaloneArguments(null, 0, Plaintext: true), StandaloneArguments.Parse(["--plaintext"]));
 
+    [Fact]
+    public void The_data_plane_is_modelled_unless_kernel_or_auto_is_asked_for() =>
+        Assert.Equal(new StandaloneArguments(null, 0, DataPlane: Nsm.Simulator.DataPlane.DataPlaneMode.Auto), StandaloneArguments.Parse(["--data-plane", "auto"]));
+
     [Theory]
+    [InlineData("--data-plane must be model, kernel or auto, got 'veth'", "--data-plane", "veth")]
     [InlineData("unknown argument '--verbose'", "--verbose")]
     [InlineData("--config needs a value", "--config")]
     [InlineData("--control-port must be a port number between 0 and 65535, got 'x'", "--control-port", "x")]

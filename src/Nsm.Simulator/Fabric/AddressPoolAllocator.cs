@@ -5,7 +5,7 @@ namespace Nsm.Simulator.Fabric;
 /// Pools are handed out round-robin, so a replacement NSE gets a fresh /16 rather than its predecessor's
 /// while any other is free.
 /// </summary>
-internal sealed class AddressPoolAllocator
+internal sealed class AddressPoolAllocator(AddressPlan plan)
 {
     public const int PoolCount = 254;
 
@@ -21,7 +21,7 @@ internal sealed class AddressPoolAllocator
             {
                 _inUse[octet] = true;
                 _lastOctet = octet;
-                return new AddressPool(octet);
+                return new AddressPool(octet, plan);
             }
         }
 

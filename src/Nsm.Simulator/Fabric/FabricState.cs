@@ -1,10 +1,14 @@
+using System.Runtime.InteropServices;
+using Nsm.Api;
+using Nsm.Simulator.DataPlane;
 using Nsm.Simulator.Topology;
 
 namespace Nsm.Simulator.Fabric;
 
 /// <summary>
 /// The data plane and the registry: forwarders, NSEs (alive or not), which network services have ever
-/// had an endpoint, and every connection's wiring. Callers hold the simulation gate.
+/// had an endpoint, and every connection's wiring, mirrored into kernel vWires when the data plane is the kernel's.
+/// Callers hold the simulation gate.
 /// </summary>
 internal sealed class FabricState
 {
@@ -14,10 +18,14 @@ internal sealed class FabricState
     private readonly HashSet<string> _servicesEverRegistered = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reservedNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Wire>> _wires = new(StringComparer.Ordinal);
-    private readonly AddressPoolAllocator _pools = new();
+    private readonly AddressPoolAllocator _pools;
+    private readonly KernelVWires? _kernel;
 
-    public FabricState(SimulatorTopology topology)
+    /// <param name="kernel">The kernel vWires, or null for the modelled data plane.</param>
+    public FabricState(SimulatorTopology topology, KernelVWires? kernel)
     {
+        _kernel = kernel;
+        _pools = new AddressPoolAllocator(kernel is null ? AddressPlan.Model : AddressPlan.LinkLocal);
         foreach (var node in topology.Nodes)
         {
             _reservedNames.Add(node.Nsmgr);
@@ -69,6 +77,7 @@ internal sealed class FabricState
 
     public void Unregister(Nse nse)
     {
+        _kernel?.DropNse(nse.Name);
         nse.Kill();
         _pools.Release(nse.Pool);
     }
@@ -116,6 +125,7 @@ internal sealed class FabricState
         var keep = existing is not null && IsSameWiring(existing, entryNsmgr, nsmgrs, forwarders, nse);
         var wire = keep ? existing! : new Wire(connectionId, entryNsmgr, nsmgrs, forwarders, nse, expires);
         replaced = keep ? null : existing;
+        ReleaseVWire(replaced);
         wire.Expires = expires;
         wires.Add(wire);
         return wire;
@@ -124,6 +134,7 @@ internal sealed class FabricState
     /// <summary>Removes a wiring and releases the NSE's addresses for the connection.</summary>
     public void Detach(Wire wire)
     {
+        ReleaseVWire(wire);
         if (!_wires.TryGetValue(wire.ConnectionId, out var wires) || !wires.Remove(wire))
         {
             return;
@@ -140,11 +151,55 @@ internal sealed class FabricState
     /// <summary>The NSE of this wiring is alive and still the incarnation the wiring was made with.</summary>
     public bool IsHeldByNse(Wire wire) => _nses[wire.Nse.Name].Carries(wire.Nse.Incarnation);
 
-    /// <summary>Data-plane truth: every element alive in the wired incarnation and the vWire not broken.</summary>
+    /// <summary>
+    /// Wires a kernel-mechanism connection's veth pair, unless its wiring already has one (a restore or refresh through
+    /// the same elements leaves the interface untouched). Fails the Request when the kernel refuses.
+    /// </summary>
+    public void ConnectKernel(Wire wire, SafeHandle nscNamespace, Mechanism mechanism, AddressPair addresses)
+    {
+        if (_kernel is not null && wire.VWire is null)
+        {
+            wire.VWire = _kernel.Connect(wire.ConnectionId, wire.Nse.Name, wire.Forwarders[0].Name, nscNamespace, InterfaceName.Requested(mechanism), addresses);
+        }
+    }
+
+    /// <summary>A forwarder on the wiring died: its veth pair goes with it.</summary>
+    public void CutVWire(Wire wire)
+    {
+        if (wire.VWire is { } vwire)
+        {
+            _kernel?.Cut(vwire);
+        }
+    }
+
+    /// <summary>"Break data plane": flagged in the model, the NSE end set down in the kernel.</summary>
+    public void Break(Wire wire)
+    {
+        wire.Broken = true;
+        if (wire.VWire is { } vwire)
+        {
+            _kernel?.Break(vwire);
+        }
+    }
+
+    /// <summary>
+    /// Data-plane truth. A kernel vWire's is read from the kernel (links, carriers, addresses); otherwise every element
+    /// alive in the wired incarnation and the vWire not broken.
+    /// </summary>
     public bool CarriesTraffic(Wire wire) =>
-        !wire.Broken
-        && IsHeldByNse(wire)
-        && wire.Forwarders.All(f => _forwarders[f.Name].Carries(f.Incarnation));
+        _kernel is not null && wire.VWire is { } vwire
+            ? _kernel.Carries(vwire)
+            : !wire.Broken
+                && IsHeldByNse(wire)
+                && wire.Forwarders.All(f => _forwarders[f.Name].Carries(f.Incarnation));
+
+    private void ReleaseVWire(Wire? wire)
+    {
+        if (wire?.VWire is { } vwire)
+        {
+            _kernel?.Release(vwire);
+        }
+    }
 
     private static bool IsSameWiring(
         Wire existing,

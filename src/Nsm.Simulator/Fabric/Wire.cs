@@ -27,5 +27,8 @@ internal sealed class Wire(
     /// <summary>Set by the "break data plane" fault: the vWire is gone but no control-plane event says so.</summary>
     public bool Broken { get; set; }
 
+    /// <summary>The veth pair carrying it when the data plane is the kernel's and the mechanism is KERNEL; else null.</summary>
+    public DataPlane.KernelVWire? VWire { get; set; }
+
     public IReadOnlyList<string> ForwarderNames() => [.. Forwarders.Select(f => f.Name)];
 }

@@ -18,6 +18,7 @@ internal sealed class FabricFaults(SimulationState state, OutageNotifier outages
             }
 
             var affected = ReportDownThrough(forwarder);
+            CutVWiresThrough(forwarder);
             forwarder.Kill();
             SimulatorLog.ForwarderKilled(state.Logger, name, affected);
         }
@@ -32,6 +33,7 @@ internal sealed class FabricFaults(SimulationState state, OutageNotifier outages
             if (forwarder.Alive)
             {
                 SimulatorLog.ForwarderKilled(state.Logger, name, ReportDownThrough(forwarder));
+                CutVWiresThrough(forwarder);
             }
 
             forwarder.Revive();
@@ -80,13 +82,22 @@ internal sealed class FabricFaults(SimulationState state, OutageNotifier outages
         {
             var wire = state.Fabric.CurrentWire(connectionId)
                 ?? throw new KeyNotFoundException($"connection '{connectionId}' is not wired");
-            wire.Broken = true;
+            state.Fabric.Break(wire);
             SimulatorLog.DataPlaneBroken(state.Logger, connectionId);
         }
     }
 
     private Forwarder FindForwarder(string name) =>
         state.Fabric.FindForwarder(name) ?? throw new KeyNotFoundException($"forwarder '{name}' is not in the topology");
+
+    /// <summary>A crashed forwarder's dataplane vanishes: the veth pairs it made are deleted.</summary>
+    private void CutVWiresThrough(Forwarder forwarder)
+    {
+        foreach (var wire in state.Fabric.AllWires().Where(w => w.Forwarders.Any(f => f.Name == forwarder.Name && f.Incarnation == forwarder.Incarnation)))
+        {
+            state.Fabric.CutVWire(wire);
+        }
+    }
 
     private int ReportDownThrough(Forwarder forwarder)
     {

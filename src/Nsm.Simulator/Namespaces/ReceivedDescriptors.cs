@@ -66,6 +66,17 @@ internal sealed class ReceivedDescriptors
         }
     }
 
+    /// <summary>A descriptor of its own for <paramref name="inode"/> (the caller disposes it), or null when none is here.</summary>
+    public SafeFileHandle? Open(NamespaceInode inode)
+    {
+        lock (_gate)
+        {
+            var held = _held.FirstOrDefault(e => e.Inode == inode).Handle;
+            // Reopening through /proc/self/fd gives a descriptor that outlives the socket connection the original came on.
+            return held is null ? null : NamespaceInode.Open($"/proc/self/fd/{held.DangerousGetHandle()}");
+        }
+    }
+
     /// <summary>Whether a descriptor of <paramref name="inode"/> is here, or arrives within <paramref name="wait"/>.</summary>
     public async Task<bool> WaitForAsync(NamespaceInode inode, TimeSpan wait, CancellationToken cancellationToken)
     {

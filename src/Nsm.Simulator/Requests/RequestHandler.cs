@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Grpc.Core;
 using Nsm.Identity;
 using Nsm.Api;
@@ -16,7 +17,8 @@ namespace Nsm.Simulator.Requests;
 /// </summary>
 internal sealed class RequestHandler(SimulationState state, RoutePlanner planner, ConnectionRelease release, ExpiryScheduler expiry)
 {
-    public Connection Handle(string nsmgr, NetworkServiceRequest request, CallerCredentials caller)
+    /// <param name="nscNamespace">The NSC's namespace (a kernel-mechanism Request over the unix socket), or null.</param>
+    public Connection Handle(string nsmgr, NetworkServiceRequest request, CallerCredentials caller, SafeHandle? nscNamespace)
     {
         var connectionId = request.Connection?.Id ?? string.Empty;
         var reselect = request.Connection?.State == State.ReselectRequested;
@@ -35,7 +37,7 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
                 RequestValidator.ValidateRequest(request);
                 var known = entry.Connections.GetValueOrDefault(connectionId);
                 var route = planner.Plan(entry, request.Connection!, known, reselect);
-                var (connection, wire) = Commit(request, route, known, reselect, caller);
+                var (connection, wire) = Commit(request, route, known, reselect, caller, nscNamespace);
                 if (owner is not null)
                 {
                     entry.Owners[connectionId] = owner;
@@ -57,7 +59,7 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
     }
 
     private (Connection Connection, Wire Wire) Commit(
-        NetworkServiceRequest request, Route route, ManagedConnection? known, bool reselect, CallerCredentials caller)
+        NetworkServiceRequest request, Route route, ManagedConnection? known, bool reselect, CallerCredentials caller, SafeHandle? nscNamespace)
     {
         var connectionId = request.Connection.Id;
         if (reselect && known is not null)
@@ -84,8 +86,14 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
             RecordDuplicateIfHeldElsewhere(connectionId);
         }
 
+        var addresses = route.Nse.AddressesFor(connectionId);
         var path = PathBuilder.Build(request.Connection.Path, route.HopNames, caller.Token, callerExpires, pathExpires, state.Identities);
-        var connection = ConnectionResult.Build(request, path, route.Nse.Name, route.Nse.AddressesFor(connectionId));
+        var connection = ConnectionResult.Build(request, path, route.Nse.Name, addresses);
+        if (nscNamespace is not null)
+        {
+            ConnectKernel(wire, nscNamespace, connection.Mechanism, addresses);
+        }
+
         foreach (var hop in wire.Nsmgrs)
         {
             var nsmgr = state.Nsmgrs[hop.Name];
@@ -96,6 +104,20 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
 
         expiry.Track(wire);
         return (connection, wire);
+    }
+
+    /// <summary>The forwarder wires the veth pair before anyone hears of the connection; a refusal takes the wiring back.</summary>
+    private void ConnectKernel(Wire wire, SafeHandle nscNamespace, Mechanism mechanism, AddressPair addresses)
+    {
+        try
+        {
+            state.Fabric.ConnectKernel(wire, nscNamespace, mechanism, addresses);
+        }
+        catch (RpcException)
+        {
+            state.Fabric.Detach(wire);
+            throw;
+        }
     }
 
     /// <summary>

@@ -19,12 +19,10 @@ internal sealed class NsmgrNetworkService(NsmgrBinding binding) : NetworkService
         {
             await delay.ConfigureAwait(false);
             // A down NSMgr answers Unavailable whatever the call carries.
-            if (simulation.IsNsmgrUp(binding.Nsmgr))
-            {
-                await ReceiveNamespace(request, context).ConfigureAwait(false);
-            }
-
-            return simulation.Request(binding.Nsmgr, request, CallerCredentialsOf.Call(context));
+            var netns = simulation.IsNsmgrUp(binding.Nsmgr) ? await ReceiveNamespace(request, context).ConfigureAwait(false) : null;
+            // The forwarder's own handle on the namespace, for its vWire; a kernel data plane keeps a copy while it needs one.
+            using var nscNamespace = netns is { } inode && simulation.State.Kernel is not null ? binding.Descriptors.Open(inode) : null;
+            return simulation.Request(binding.Nsmgr, request, CallerCredentialsOf.Call(context), nscNamespace);
         }
     }
 
@@ -43,14 +41,17 @@ internal sealed class NsmgrNetworkService(NsmgrBinding binding) : NetworkService
         }
     }
 
-    private async Task ReceiveNamespace(NetworkServiceRequest request, ServerCallContext context)
+    private async Task<Nsm.Netns.NamespaceInode?> ReceiveNamespace(NetworkServiceRequest request, ServerCallContext context)
     {
         try
         {
-            if (await KernelNamespaceCheck.ForRequestAsync(request, ViaUnixSocket(context), context.CancellationToken).ConfigureAwait(false) is { } netns)
+            var netns = await KernelNamespaceCheck.ForRequestAsync(request, ViaUnixSocket(context), context.CancellationToken).ConfigureAwait(false);
+            if (netns is not null)
             {
                 Record(request.Connection.Id, "Request", netns);
             }
+
+            return netns;
         }
         catch (RpcException)
         {
