@@ -80,12 +80,13 @@ public sealed partial class ConnectionMachine
         var error = failed.Error.Message;
         if (failed.Conflict)
         {
-            // A connection this activation alone made at the NSMgr is in nobody's stored state: undo it before standing
-            // down, or it stays at its NSE until its token expires. (Should the other activation hold the same connection
-            // id there, its monitor sees the Close and restores it in place.)
-            if (CreatedByThisWrite(write) is { } created)
+            // A first connection this activation alone made at the NSMgr is in nobody's stored state: undo it before
+            // standing down, or it stays at its NSE until its token expires. A reselected one is left where it is: the
+            // other activation holds a heal of the same connection, which on taking over finds it at the NSMgr
+            // (HealAttempt's FindHeld) and keeps it, so the workload moves once.
+            if (write is Write.Initial initial)
             {
-                effects.Add(new SendClose(ClosePurpose.Compensate, created.NsmgrAddress, HealRequests.ForClose(created.Connection), State.Policy.RequestTimeout));
+                effects.Add(new SendClose(ClosePurpose.Compensate, initial.NsmgrAddress, HealRequests.ForClose(initial.Answer), State.Policy.RequestTimeout));
             }
 
             StandDown(failed.Error, effects);
@@ -124,19 +125,11 @@ public sealed partial class ConnectionMachine
         }
     }
 
-    private static (string NsmgrAddress, Connection Connection)? CreatedByThisWrite(Write write) => write switch
-    {
-        Write.Initial initial => (initial.NsmgrAddress, initial.Answer),
-        Write.HealDone { NewConnection: { } reselected } healed => (healed.NsmgrAddress, reselected),
-        _ => null,
-    };
-
     /// <summary>
     /// A reselect the NSMgr carried out but storage did not take. Closing the new connection and reselecting again would
     /// move the workload a second time for one data-plane fault (the chaos run caught exactly that during a Redis
     /// outage); instead the heal goes on as a restore of the new connection, whose claim stores it before any NSMgr call.
-    /// Should this activation die before that claim, its successor reselects from what is stored, and the unstored
-    /// connection ends at its NSE when our token expires.
+    /// Should this activation die before that claim, its successor finds the new connection at the NSMgr (FindHeld).
     /// </summary>
     private void KeepReselectedToRestore(string error, EffectBatch effects)
     {

@@ -24,11 +24,12 @@ public sealed class HealAttempt(string connectionId)
     private bool _takesOver;
 
     /// <summary>
-    /// A reselect an earlier attempt sent may have been accepted without our knowing: its silo died before storing the
-    /// answer, or its call failed in a way that does not say whether the NSMgr acted (a timeout, a lost connection).
+    /// The NSMgr may hold the connection somewhere other than where it is stored: an attempt whose outcome was never stored
+    /// (its silo died, or its activation stood down after a version conflict) may have moved it; a reselect retried after
+    /// a failed attempt may follow one the NSMgr carried out without our knowing (a timeout, a lost connection).
     /// </summary>
-    private bool ReselectMayHaveLanded(ConnectionState state) =>
-        state.CurrentHeal!.Decision == HealDecision.Reselect && (_takesOver || state.CurrentHeal.Attempts > 0);
+    private bool MayHaveMovedElsewhere(ConnectionState state) =>
+        _takesOver || (state.CurrentHeal!.Decision == HealDecision.Reselect && state.CurrentHeal.Attempts > 0);
 
     /// <summary>An attempt is under way: the outcome of the effect it asked for comes to it.</summary>
     public bool InProgress => _stage != Stage.Idle;
@@ -113,7 +114,7 @@ public sealed class HealAttempt(string connectionId)
                 QueuedAtAdmission = true;
                 _stage = Stage.Idle;
                 return new AttemptEnd.NotAdmitted(null, unreachable.Error);
-            case (Stage.Claiming, ConnectionInput.StorageWritten) when ReselectMayHaveLanded(state):
+            case (Stage.Claiming, ConnectionInput.StorageWritten) when MayHaveMovedElsewhere(state):
                 _stage = Stage.FindingHeld;
                 effects.Add(new ConnectionEffect.FindHeld(address, state.Connection!, state.Policy.RequestTimeout));
                 return null;
@@ -121,7 +122,7 @@ public sealed class HealAttempt(string connectionId)
                 CloseOldOrRequest(state, env.Now, effects);
                 return null;
             case (Stage.FindingHeld, ConnectionInput.HeldFound { Held: { } held }) when !MonitorEventRelevance.IsAboutCurrent(state.Connection, held):
-                // The attempt we take over was accepted: the NSMgr moved the connection already (closing the old one on the
+                // An earlier attempt was carried out: the NSMgr moved the connection already (closing the old one on the
                 // way). Moving it again would answer one data-plane fault twice; the heal refreshes where it went instead.
                 state.OldConnectionClosed = true;
                 SendRequest(state, effects, HealRequests.Restore(HealRequests.WithAnswer(state.LastGoodRequest!, held)));
@@ -130,7 +131,7 @@ public sealed class HealAttempt(string connectionId)
                 CloseOldOrRequest(state, env.Now, effects);
                 return null;
             case (Stage.FindingHeld, ConnectionInput.CallFailed { CancelledByClose: false } refused) when AnsweredByNsmgr(refused):
-                // The NSMgr would not say (e.g. it does not serve the query): reselect as planned.
+                // The NSMgr would not say (e.g. it does not serve the query): heal as planned.
                 CloseOldOrRequest(state, env.Now, effects);
                 return null;
             case (Stage.Claiming, ConnectionInput.StorageFailed failed):

@@ -81,6 +81,31 @@ public sealed class TakeoverTests
     }
 
     [Fact]
+    public void A_reselect_whose_result_met_another_activations_write_is_left_in_place_and_kept_by_the_activation_that_takes_over()
+    {
+        var runner = Up();
+        var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
+        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
+        // The claim is stored; another activation writes before the reselect's answer is (a duplicate activation).
+        runner.WriteOutcomes = new Queue<StorageBehaviour>([StorageBehaviour.Works, StorageBehaviour.Conflicts]);
+        runner.Tick();
+        Assert.Equal(1, runner.StandDowns);
+        var movedTo = Assert.Single(runner.HeldAt);
+        Assert.NotEqual(before, movedTo);
+
+        // The activation left holds the stored heal, whose claim it waits out (its silo is alive), then takes it over.
+        runner.SettleActivation();
+        runner.Advance(runner.WakeupAt!.Value - runner.Env.Now);
+        runner.Tick();
+
+        Assert.Equal(ConnectionPhase.Up, runner.Stored.Phase);
+        Assert.Equal(movedTo, runner.Stored.Connection!.NetworkServiceEndpointName);
+        Assert.DoesNotContain(runner.Calls, c => c.What == "Close(Compensate)");
+        Assert.Single(runner.Calls, c => c.Decision == HealDecision.Reselect);
+        Assert.Equal([movedTo], runner.HeldAt);
+    }
+
+    [Fact]
     public void A_heal_of_this_activation_asks_nothing_before_it_reselects()
     {
         var runner = Up();
