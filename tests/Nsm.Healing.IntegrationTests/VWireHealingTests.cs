@@ -43,6 +43,8 @@ public sealed class VWireHealingTests(ClusterFixture fixture)
         var before = world.Scenario.Simulator.VWireOf(world.Id)!;
         var endpointBefore = (await world.Grain.GetState()).Endpoint;
         // As upstream, whose NSC checks the vWire when the DOWN comes: the grain must not hold an old "it works".
+        // Up first: before the reporter's first verdict the grain knows nothing either, and that verdict could land after the fault.
+        await Eventually.True(async () => (await world.Grain.GetState()).DataPlane == DataPlaneVerdict.Up, "the reporter's first Up verdict");
         await Eventually.True(async () => (await world.Grain.GetState()).DataPlane == DataPlaneVerdict.Unknown, "the first Up verdict to go stale");
 
         world.Scenario.Simulator.Faults.KillForwarder(world.Scenario.Simulator.WiringOf(world.Id)!.Forwarders[0]);

@@ -35,10 +35,16 @@ public static class Eventually
                 last = await grain.GetState();
                 return last.Phase == phase && (predicate?.Invoke(last) ?? true);
             },
-            () => $"connection {grain.GetPrimaryKeyString()} to reach {phase}{(predicate is null ? "" : " with the expected state")} (last: {last?.Phase} {last?.Reason})",
+            () => $"connection {grain.GetPrimaryKeyString()} to reach {phase}{(predicate is null ? "" : " with the expected state")} (last: {Describe(last)})",
             timeout, diagnostics: null, poll: null);
         return last!;
     }
+
+    private static string Describe(ConnectionSnapshot? last) =>
+        last is null
+            ? "none"
+            : $"{last.Phase} {last.Reason}; endpoint {last.Endpoint}; heals [{string.Join(", ", last.History.Append(last.CurrentHeal).OfType<HealRecord>().Select(h =>
+                $"{h.Trigger} {h.Decision} x{h.Attempts} {h.Outcome} {h.EndpointBefore}->{h.EndpointAfter} {h.Detail}"))}]";
 
     public static Task<ConnectionSnapshot> Phase(
         IGrainFactory grains, string id, ConnectionPhase phase, Func<ConnectionSnapshot, bool>? predicate = null, TimeSpan? timeout = null) =>
