@@ -35,6 +35,8 @@ public sealed class DemoNscs : IAsyncDisposable
         ReaffirmInterval = TimeSpan.FromHours(1),
     };
 
+    private const int FirstRequestAttempts = 3;
+
     private readonly HttpClient _http = new();
     private readonly List<LivenessReporter> _reporters = [];
     private readonly Dictionary<string, string> _nsmgrOf = new(StringComparer.Ordinal);
@@ -62,7 +64,7 @@ public sealed class DemoNscs : IAsyncDisposable
             var requests = IdsFor(count).Select(async (id, index) =>
             {
                 var nsmgr = simulator.Nsmgrs[index % simulator.Nsmgrs.Count];
-                await client.RequestAsync(RequestFor(id, AddressOf(simulator, nsmgr), DemoTopology.NodeOf(nsmgr), namespaces.Of(id)), cancellation);
+                await RequestWithRetriesAsync(client, RequestFor(id, AddressOf(simulator, nsmgr), DemoTopology.NodeOf(nsmgr), namespaces.Of(id)), cancellation);
                 return (id, nsmgr);
             });
             foreach (var (id, nsmgr) in await Task.WhenAll(requests))
@@ -80,6 +82,25 @@ public sealed class DemoNscs : IAsyncDisposable
         {
             await nscs.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// As an NSC retries its first Request: on a loaded machine a cold silo's first mTLS handshake with its NSMgr can
+    /// outlast the policy's 3 s request timeout. A failed first Request leaves nothing behind, so asking again is safe.
+    /// </summary>
+    private static async Task RequestWithRetriesAsync(NsmHealingClient client, ConnectionRequest request, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await client.RequestAsync(request, cancellation);
+                return;
+            }
+            catch (NsmRequestFailedException) when (attempt < FirstRequestAttempts)
+            {
+            }
         }
     }
 
