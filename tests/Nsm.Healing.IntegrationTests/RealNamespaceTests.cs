@@ -1,3 +1,4 @@
+using Nsm.Healing.IntegrationTests.Support;
 using Nsm.Healing.LocalProcesses;
 
 namespace Nsm.Healing.IntegrationTests;

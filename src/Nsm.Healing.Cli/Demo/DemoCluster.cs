@@ -73,7 +73,9 @@ public sealed class DemoCluster : IAsyncDisposable
     public async Task<SiloProcess> ReplaceAsync(SiloProcess dead, CancellationToken cancellation)
     {
         var node = _nodeOf[dead];
-        var replacement = StartSilo($"{dead.Name}'", node, SiloPorts.TakeFree(1)[0], primary: null);
+        // Development clustering joins through the first silo; Redis needs no primary.
+        var primary = Profile == DemoProfile.Development ? _silos.FirstOrDefault()?.Ports : null;
+        var replacement = StartSilo($"{dead.Name}'", node, SiloPorts.TakeFree(1)[0], primary);
         await replacement.WaitReadyAsync(SiloReadyTimeout, cancellation);
         return replacement;
     }

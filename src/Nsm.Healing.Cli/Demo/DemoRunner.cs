@@ -43,7 +43,7 @@ public sealed class DemoRunner(CliEnvironment environment, DemoSettings settings
         var board = new ConnectionBoard(cluster.Grains, nscs.Ids, view);
         using var stopBoard = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var polling = board.RunAsync(stopBoard.Token);
-        var world = new DemoWorld(simulator, cluster, nscs, board, view, settings.ScenarioTimeout);
+        var world = new DemoWorld(simulator, cluster, nscs, namespaces, board, view, settings.ScenarioTimeout);
         var results = new List<ScenarioResult>();
         try
         {
