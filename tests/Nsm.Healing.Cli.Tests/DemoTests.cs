@@ -25,6 +25,22 @@ public sealed class DemoTests
         Assert.Matches(@"data-plane\s+2\s+2\s+0\s+2\s.*PASS", summary);
         Assert.Matches(@"nse-death\s+2\s+2\s+0\s+2\s.*PASS", summary);
         Assert.Matches(RedisServer.FindServer() is null ? @"silo-kill\s.*SKIPPED" : @"silo-kill\s+2\s+2\s+2\s+0\s.*PASS", summary);
+        if (RedisServer.FindServer() is not null)
+        {
+            Assert.Contains("connection(s) waiting: \"no silo on node node-2\"", summary);
+        }
+
+        // Root (CI): every NSC in a namespace of its own, passed on every call; elsewhere the demo says why, once.
+        if (NetworkNamespaces.Unavailable is { } why)
+        {
+            Assert.Single(summary.Split('\n'), line => line.Contains(why, StringComparison.Ordinal));
+            Assert.Contains("namespaces: none passed in this run (MEMIF", summary);
+        }
+        else
+        {
+            Assert.Contains("for the 4 connections carried its NSC's namespace — met", summary);
+        }
+
         Assert.Contains("every connection ended as the seed says", summary);
     }
 

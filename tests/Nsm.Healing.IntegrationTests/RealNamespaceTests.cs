@@ -1,4 +1,5 @@
 using Nsm.Healing.IntegrationTests.Support;
+using Nsm.Healing.LocalProcesses;
 
 namespace Nsm.Healing.IntegrationTests;
 

@@ -5,8 +5,9 @@ using Nsm.Simulator.Identity;
 namespace Nsm.Healing.Cli.Demo;
 
 /// <summary>
-/// Two silo processes of the real host, on the Development or the Redis profile (with a redis-server of its own),
-/// and a grain client. Disposing ends every process it started.
+/// One silo process of the real host per node of the demo (each with its <c>Nsm:Cluster:NodeName</c>), on the
+/// Development or the Redis profile (with a redis-server of its own), and a grain client. Disposing ends every process
+/// it started.
 /// </summary>
 public sealed class DemoCluster : IAsyncDisposable
 {
@@ -16,7 +17,10 @@ public sealed class DemoCluster : IAsyncDisposable
     private const int OutputLines = 200;
 
     private readonly List<SiloProcess> _silos = [];
+    private readonly List<SiloProcess> _killed = [];
+    private readonly Dictionary<SiloProcess, string> _nodeOf = [];
     private RedisServer? _redis;
+    private string? _siloAssembly;
     private IClusterSession? _session;
 
     private DemoCluster(DemoProfile profile, string clusterId)
@@ -30,7 +34,12 @@ public sealed class DemoCluster : IAsyncDisposable
 
     public string ClusterId { get; }
 
+    /// <summary>The silos running now, one per node.</summary>
     public IReadOnlyList<SiloProcess> Silos => _silos;
+
+    public string NodeOf(SiloProcess silo) => _nodeOf[silo];
+
+    public SiloProcess SiloOn(string node) => _silos.Single(silo => _nodeOf[silo] == node);
 
     /// <summary>The demo's own Redis on the Redis profile, for operators who want to point `nsm-heal` at the demo.</summary>
     public string? RedisConnectionString => _redis?.ConnectionString;
@@ -53,11 +62,28 @@ public sealed class DemoCluster : IAsyncDisposable
     }
 
     /// <summary>SIGKILL, as when a host dies: no graceful leave, the cluster has to notice.</summary>
-    public async Task KillAsync(SiloProcess silo) => await silo.KillAsync();
+    public async Task KillAsync(SiloProcess silo)
+    {
+        await silo.KillAsync();
+        _silos.Remove(silo);
+        _killed.Add(silo);
+    }
+
+    /// <summary>A new silo on the node <paramref name="dead"/> ran on, as a DaemonSet replaces a node's pod; ready when this returns.</summary>
+    public async Task<SiloProcess> ReplaceAsync(SiloProcess dead, CancellationToken cancellation)
+    {
+        var node = _nodeOf[dead];
+        // Development clustering joins through the first silo; Redis needs no primary.
+        var primary = Profile == DemoProfile.Development ? _silos.FirstOrDefault()?.Ports : null;
+        var replacement = StartSilo($"{dead.Name}'", node, SiloPorts.TakeFree(1)[0], primary);
+        await replacement.WaitReadyAsync(SiloReadyTimeout, cancellation);
+        return replacement;
+    }
 
     private async Task StartAsync(string? redisServer, string siloAssembly, IClusterConnector connector, CancellationToken cancellation)
     {
-        var ports = SiloPorts.TakeFree(2);
+        _siloAssembly = siloAssembly;
+        var ports = SiloPorts.TakeFree(DemoTopology.Nodes.Count);
         if (Profile == DemoProfile.Redis)
         {
             _redis = await RedisServer.StartAsync(redisServer!, outputLines: OutputLines, cancellation: cancellation);
@@ -65,10 +91,11 @@ public sealed class DemoCluster : IAsyncDisposable
 
         // One after the other: Development clustering joins every silo through the first, and on a small machine
         // two silos starting at once can starve each other's liveness probes.
-        _silos.Add(SiloProcess.Start("silo-1", siloAssembly, ports[0], Settings(primary: null), OutputLines));
-        await _silos[0].WaitReadyAsync(SiloReadyTimeout, cancellation);
-        _silos.Add(SiloProcess.Start("silo-2", siloAssembly, ports[1], Settings(primary: ports[0]), OutputLines));
-        await _silos[1].WaitReadyAsync(SiloReadyTimeout, cancellation);
+        foreach (var ((node, _), index) in DemoTopology.Nodes.Select((n, i) => (n, i)))
+        {
+            var silo = StartSilo($"silo-{index + 1}", node, ports[index], primary: index == 0 ? null : ports[0]);
+            await silo.WaitReadyAsync(SiloReadyTimeout, cancellation);
+        }
 
         _session = await connector.ConnectAsync(new ClusterTarget
         {
@@ -81,11 +108,21 @@ public sealed class DemoCluster : IAsyncDisposable
         }, cancellation);
     }
 
-    /// <summary>The environment a container of the silo would get, tuned so the demo's faults heal in seconds.</summary>
-    private Dictionary<string, string> Settings(SiloPorts? primary)
+    private SiloProcess StartSilo(string name, string node, SiloPorts ports, SiloPorts? primary)
+    {
+        var silo = SiloProcess.Start(name, _siloAssembly!, ports, Settings(node, primary), OutputLines);
+        _silos.Add(silo);
+        _nodeOf[silo] = node;
+        return silo;
+    }
+
+    /// <summary>The environment a container of the silo would get on <paramref name="node"/>, tuned so the demo's faults heal in seconds.</summary>
+    private Dictionary<string, string> Settings(string node, SiloPorts? primary)
     {
         var settings = new Dictionary<string, string>
         {
+            // As the DaemonSet's downward API sets NODE_NAME: this silo serves the connections of its node.
+            ["Nsm__Cluster__NodeName"] = node,
             ["Nsm__Cluster__Profile"] = Profile.ToString(),
             ["Nsm__Cluster__ClusterId"] = ClusterId,
             ["Nsm__Cluster__ServiceId"] = ClusterId,
@@ -117,7 +154,7 @@ public sealed class DemoCluster : IAsyncDisposable
             await _session.DisposeAsync();
         }
 
-        foreach (var silo in _silos)
+        foreach (var silo in _silos.Concat(_killed))
         {
             await silo.DisposeAsync();
         }

@@ -6,7 +6,7 @@ using System.IO;
 
 namespace Nsm.Healing.Cli.Demo;
 
-/// <summary>`demo`: the seed's healing scenarios, live, against a real two-silo cluster. Exit 0 only when every expectation is met.</summary>
+/// <summary>`demo`: the seed's healing scenarios, live, against a real cluster of two nodes (a silo process each). Exit 0 only when every expectation is met.</summary>
 public static class DemoCommand
 {
     public const string SiloAssemblyVariable = "NSM_HEAL_SILO_ASSEMBLY";
@@ -47,7 +47,7 @@ public static class DemoCommand
             HelpName = "duration",
             CustomParser = result => DurationParser.Parse(result, "--scenario-timeout"),
         };
-        var command = new Command("demo", "Run the healing demo: simulator, 2 silo processes, NSCs, scripted faults, summary")
+        var command = new Command("demo", "Run the healing demo: simulator with 2 nodes, a silo process per node, NSCs (each in a network namespace when run as root), scripted faults, summary")
         {
             connections, scenarios, profile, siloAssembly, timeout,
         };

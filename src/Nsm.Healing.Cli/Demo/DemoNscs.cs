@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Nsm.Api;
 using Nsm.Healing.Client;
+using Nsm.Healing.LocalProcesses;
 using Nsm.Simulator;
 
 namespace Nsm.Healing.Cli.Demo;
 
 /// <summary>
-/// The demo's NSCs: N connections spread over the NSMgrs, each handed to its grain and watched by a liveness
-/// reporter that asks the simulator's data-plane truth.
+/// The demo's NSCs: N connections spread over the nodes' NSMgrs, each handed to its grain (served by its node's silo)
+/// and watched by a liveness reporter that asks the simulator's data-plane truth.
 /// </summary>
 public sealed class DemoNscs : IAsyncDisposable
 {
@@ -34,6 +35,8 @@ public sealed class DemoNscs : IAsyncDisposable
         ReaffirmInterval = TimeSpan.FromHours(1),
     };
 
+    private const int FirstRequestAttempts = 3;
+
     private readonly HttpClient _http = new();
     private readonly List<LivenessReporter> _reporters = [];
     private readonly Dictionary<string, string> _nsmgrOf = new(StringComparer.Ordinal);
@@ -45,17 +48,23 @@ public sealed class DemoNscs : IAsyncDisposable
 
     public IEnumerable<string> On(string nsmgr) => Ids.Where(id => _nsmgrOf[id] == nsmgr);
 
-    public static async Task<DemoNscs> StartAsync(NsmSimulator simulator, IGrainFactory grains, int count, CancellationToken cancellation)
+    /// <summary>The NSCs' ids, one connection each: nsc-01, nsc-02, …</summary>
+    public static IReadOnlyList<string> IdsFor(int count) => [.. Enumerable.Range(1, count).Select(n => $"nsc-{n:D2}")];
+
+    /// <summary>The address an NSC of <paramref name="nsmgr"/>'s node dials: its node-local unix socket.</summary>
+    public static string AddressOf(NsmSimulator simulator, string nsmgr) => $"unix://{simulator.NsmgrUnixSocket(nsmgr)}";
+
+    /// <summary>Spread over the NSMgrs in turn; each NSC states its node, and its namespace when it has one.</summary>
+    public static async Task<DemoNscs> StartAsync(NsmSimulator simulator, IGrainFactory grains, NscNamespaces namespaces, int count, CancellationToken cancellation)
     {
         var nscs = new DemoNscs();
         try
         {
             var client = new NsmHealingClient(grains);
-            var requests = Enumerable.Range(1, count).Select(async n =>
+            var requests = IdsFor(count).Select(async (id, index) =>
             {
-                var id = $"nsc-{n:D2}";
-                var nsmgr = simulator.Nsmgrs[(n - 1) % simulator.Nsmgrs.Count];
-                await client.RequestAsync(RequestFor(id, simulator.NsmgrAddress(nsmgr)), cancellation);
+                var nsmgr = simulator.Nsmgrs[index % simulator.Nsmgrs.Count];
+                await RequestWithRetriesAsync(client, RequestFor(id, AddressOf(simulator, nsmgr), DemoTopology.NodeOf(nsmgr), namespaces.Of(id)), cancellation);
                 return (id, nsmgr);
             });
             foreach (var (id, nsmgr) in await Task.WhenAll(requests))
@@ -76,15 +85,44 @@ public sealed class DemoNscs : IAsyncDisposable
         }
     }
 
-    private static ConnectionRequest RequestFor(string id, string nsmgrAddress) => new()
+    /// <summary>
+    /// As an NSC retries its first Request: on a loaded machine a cold silo's first mTLS handshake with its NSMgr can
+    /// outlast the policy's 3 s request timeout. A failed first Request leaves nothing behind, so asking again is safe.
+    /// </summary>
+    private static async Task RequestWithRetriesAsync(NsmHealingClient client, ConnectionRequest request, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await client.RequestAsync(request, cancellation);
+                return;
+            }
+            catch (NsmRequestFailedException) when (attempt < FirstRequestAttempts)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// KERNEL with the NSC's namespace as inode://dev/ino, so every Request and Close carries it as a descriptor; MEMIF
+    /// (no namespace to pass) where the demo could not make namespaces.
+    /// </summary>
+    private static ConnectionRequest RequestFor(string id, string nsmgrAddress, string node, NetnsProcess? netns) => new()
     {
         NsmgrAddress = nsmgrAddress,
+        NodeName = node,
         ClientName = id,
         Policy = Policy,
         Request = new NetworkServiceRequest
         {
             Connection = new Connection { Id = id, NetworkService = DemoTopology.NetworkService, Payload = "ETHERNET", Labels = { ["app"] = "nsm-heal-demo" } },
-            MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "MEMIF" } }, // the demo's NSMgrs are on TCP: no namespace can travel
+            MechanismPreferences =
+            {
+                netns is null
+                    ? new Mechanism { Cls = "LOCAL", Type = "MEMIF" }
+                    : new Mechanism { Cls = "LOCAL", Type = "KERNEL", Parameters = { ["inodeURL"] = netns.Namespace.ToUrl() } },
+            },
         },
     };
 

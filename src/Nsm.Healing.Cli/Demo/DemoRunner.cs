@@ -19,25 +19,31 @@ public sealed class DemoRunner(CliEnvironment environment, DemoSettings settings
     {
         var clock = Stopwatch.StartNew();
         var (profile, redisServer) = ResolveProfile();
-        Say($"nsm-heal demo: {settings.Connections} connections, 2 NSMgrs, 2 silo processes on the {profile} profile");
+        Say($"nsm-heal demo: {settings.Connections} connections on 2 nodes, each node with its NSMgr on a unix socket and its own silo process, on the {profile} profile");
         if (profile == DemoProfile.Development)
         {
             Say("  state lives in silo memory on this profile: a killed silo's connections would be lost (see the silo-kill scenario)");
         }
 
-        await using var simulator = await NsmSimulator.StartAsync(DemoTopology.Create(), cancellationToken: cancellation);
-        Say($"  simulator: nsmgr-1 {simulator.NsmgrAddress("nsmgr-1")}, nsmgr-2 {simulator.NsmgrAddress("nsmgr-2")}, control {simulator.ControlUrl}");
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await using var simulator = await NsmSimulator.StartAsync(DemoTopology.Create(run), cancellationToken: cancellation);
+        Say($"  simulator: {string.Join(", ", DemoTopology.Nodes.Select(n => $"{n.Node} {n.Nsmgr} {DemoNscs.AddressOf(simulator, n.Nsmgr)}"))}, control {simulator.ControlUrl}");
         Say($"  identity: mTLS and signed tokens, silos' SVIDs from the SPIFFE Workload API at {DevelopmentTrust.WorkloadApi.Endpoint} (trust domain {DevelopmentTrust.Authority.TrustDomain})");
+        // Made before the silos start and gone after they stop, so no silo sees an NSC's namespace vanish and closes its connection.
+        await using var namespaces = await NscNamespaces.CreateAsync(DemoNscs.IdsFor(settings.Connections), cancellation);
+        Say(namespaces.Unavailable is { } why
+            ? $"  network namespaces: {why}; the NSCs request MEMIF instead, so no namespace travels in this run"
+            : $"  network namespaces: one per NSC (unshare --net), each stated as inode://dev/ino on a KERNEL mechanism and passed to the NSMgr as a descriptor on every Request and Close");
         await using var cluster = await DemoCluster.StartAsync(profile, redisServer, settings.SiloAssembly, environment.Connector, cancellation);
-        Say($"  cluster '{cluster.ClusterId}': {string.Join(", ", cluster.Silos.Select(s => $"{s.Name} (pid {s.Pid}, gateway {s.Ports.Gateway})"))} ready after {clock.Elapsed.TotalSeconds:F1} s");
-        await using var nscs = await DemoNscs.StartAsync(simulator, cluster.Grains, settings.Connections, cancellation);
-        Say($"  {settings.Connections} connections Up, each with a liveness reporter; operate them with: nsm-heal list {OperatorHint(cluster)}");
+        Say($"  cluster '{cluster.ClusterId}': {string.Join(", ", cluster.Silos.Select(s => $"{s.Name} on {cluster.NodeOf(s)} (pid {s.Pid}, gateway {s.Ports.Gateway})"))} ready after {clock.Elapsed.TotalSeconds:F1} s");
+        await using var nscs = await DemoNscs.StartAsync(simulator, cluster.Grains, namespaces, settings.Connections, cancellation);
+        Say($"  {settings.Connections} connections Up, each served by its node's silo, each with a liveness reporter; operate them with: nsm-heal list {OperatorHint(cluster)}");
 
         var view = new LiveView(_output, environment.TerminalWidth);
         var board = new ConnectionBoard(cluster.Grains, nscs.Ids, view);
         using var stopBoard = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var polling = board.RunAsync(stopBoard.Token);
-        var world = new DemoWorld(simulator, cluster, nscs, board, view, settings.ScenarioTimeout);
+        var world = new DemoWorld(simulator, cluster, nscs, namespaces, board, view, settings.ScenarioTimeout);
         var results = new List<ScenarioResult>();
         try
         {
@@ -54,7 +60,9 @@ public sealed class DemoRunner(CliEnvironment environment, DemoSettings settings
         }
 
         SummaryTable.Write(_output, results);
-        var passed = results.All(result => result.Passed || result.Skipped is not null);
+        var tally = namespaces.Unavailable is null ? NamespaceTally.Count(simulator, nscs, namespaces) : null;
+        WriteNamespaces(tally);
+        var passed = results.All(result => result.Passed || result.Skipped is not null) && tally?.Passed != false;
         Say($"{(passed ? "every connection ended as the seed says" : "some connections did not end as the seed says")} ({clock.Elapsed.TotalSeconds:F1} s)");
         return passed ? ExitCodes.Ok : ExitCodes.Failed;
     }
@@ -72,6 +80,23 @@ public sealed class DemoRunner(CliEnvironment environment, DemoSettings settings
         var result = await scenario.RunAsync(world, cancellation);
         world.View.Note($"   {(result.Passed ? "PASS" : "FAIL")} in {clock.Elapsed.TotalSeconds:F1} s: {result.Heals} heal(s), {result.Restores} restore, {result.Reselects} reselect");
         return result;
+    }
+
+    private void WriteNamespaces(NamespaceTally? tally)
+    {
+        if (tally is null)
+        {
+            Say("namespaces: none passed in this run (MEMIF; why: at the start)");
+            return;
+        }
+
+        Say(tally.Passed
+            ? $"namespaces: every Request ({tally.Requests}: first, heals, refreshes) and Close ({tally.Closes}) the NSMgrs got for the {tally.Connections} connections carried its NSC's namespace — met"
+            : $"namespaces: not every call carried its NSC's namespace — NOT met");
+        foreach (var failure in tally.Failures)
+        {
+            Say($"  - {failure}");
+        }
     }
 
     private (DemoProfile Profile, string? RedisServer) ResolveProfile()

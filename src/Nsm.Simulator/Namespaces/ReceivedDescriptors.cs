@@ -6,8 +6,8 @@ namespace Nsm.Simulator.Namespaces;
 
 /// <summary>
 /// The descriptors one NSMgr received over its unix socket, indexed by the (dev, ino) fstat gives, as upstream's
-/// recvfd does. Each is kept while the socket connection it came on lives (grpcfd keeps them per connection) and
-/// is lost when the NSMgr restarts: after a restart a restore has to send it again.
+/// recvfd does. One per namespace is kept while the socket connection it came on lives (grpcfd keeps them per
+/// connection) and is lost when the NSMgr restarts: after a restart a restore has to send it again.
 /// </summary>
 internal sealed class ReceivedDescriptors
 {
@@ -30,7 +30,17 @@ internal sealed class ReceivedDescriptors
 
         lock (_gate)
         {
-            _held.Add((connection, inode, descriptor));
+            // A client sends the descriptor again with every call: one per namespace and connection is kept, as grpcfd
+            // keeps one per inode URL, so a long-lived connection does not pile up open descriptors.
+            if (_held.Any(e => e.Connection == connection && e.Inode == inode))
+            {
+                descriptor.Dispose();
+            }
+            else
+            {
+                _held.Add((connection, inode, descriptor));
+            }
+
             foreach (var waiter in _waiters.Where(w => w.Inode == inode).ToList())
             {
                 _waiters.Remove(waiter);

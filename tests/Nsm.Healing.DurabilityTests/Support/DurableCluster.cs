@@ -56,7 +56,9 @@ public sealed class DurableCluster : IAsyncDisposable
 
     /// <param name="topology">The simulator's topology; by default one node with two NSEs.</param>
     /// <param name="redisFsyncEveryWrite">Redis with <c>appendfsync always</c>, for tests that SIGKILL Redis itself.</param>
-    public static async Task<DurableCluster> StartAsync(int silos, ITestOutputHelper log, SimulatorTopology? topology = null, bool redisFsyncEveryWrite = false)
+    /// <param name="nodes">The node of each silo (<c>Nsm:Cluster:NodeName</c>), in order; by default none names a node.</param>
+    public static async Task<DurableCluster> StartAsync(
+        int silos, ITestOutputHelper log, SimulatorTopology? topology = null, bool redisFsyncEveryWrite = false, IReadOnlyList<string>? nodes = null)
     {
         var redis = await RedisServer.StartAsync(fsyncEveryWrite: redisFsyncEveryWrite);
         NsmSimulator simulator;
@@ -73,7 +75,7 @@ public sealed class DurableCluster : IAsyncDisposable
         var cluster = new DurableCluster(redis, simulator, log);
         try
         {
-            await cluster.StartSilosAsync(SiloPorts.TakeFree(silos));
+            await cluster.StartSilosAsync(SiloPorts.TakeFree(silos), nodes);
             await cluster.ConnectClientAsync();
             return cluster;
         }
@@ -84,26 +86,35 @@ public sealed class DurableCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts one silo per entry of <paramref name="ports"/> and waits until every one is ready.</summary>
-    public async Task StartSilosAsync(IReadOnlyList<SiloPorts> ports)
+    /// <summary>Starts one silo per entry of <paramref name="ports"/> (on the node of the same index in <paramref name="nodes"/>) and waits until every one is ready.</summary>
+    public async Task StartSilosAsync(IReadOnlyList<SiloPorts> ports, IReadOnlyList<string>? nodes = null)
     {
         _generation++;
-        var started = ports.Select((p, i) => TestSilos.Start($"silo-{_generation}.{i + 1}", p, Settings())).ToList();
+        var started = ports.Select((p, i) => TestSilos.Start($"silo-{_generation}.{i + 1}", p, Settings(nodes?[i]))).ToList();
         _silos.AddRange(started);
         await Task.WhenAll(started.Select(silo => silo.WaitReadyAsync(SiloReadyTimeout)));
         Note($"{started.Count} silos ready: {string.Join(", ", started.Select(s => $"{s.Name} (pid {s.Pid}, silo port {s.Ports.Silo})"))}");
     }
 
     /// <summary>The environment a container of the silo would get, pointing at this test's Redis and cluster id.</summary>
-    private Dictionary<string, string> Settings() => new()
+    private Dictionary<string, string> Settings(string? node)
     {
-        ["Nsm__Cluster__Profile"] = "Redis",
-        ["Nsm__Cluster__Redis__ConnectionString"] = Redis.ConnectionString,
-        ["Nsm__Cluster__ClusterId"] = ClusterId,
-        ["Nsm__Cluster__ServiceId"] = ServiceId,
-        ["Nsm__Cluster__AdvertisedAddress"] = "127.0.0.1",
-        ["Nsm__Connections__BackstopReminderPeriod"] = BackstopReminderPeriod.ToString(),
-    };
+        var settings = new Dictionary<string, string>
+        {
+            ["Nsm__Cluster__Profile"] = "Redis",
+            ["Nsm__Cluster__Redis__ConnectionString"] = Redis.ConnectionString,
+            ["Nsm__Cluster__ClusterId"] = ClusterId,
+            ["Nsm__Cluster__ServiceId"] = ServiceId,
+            ["Nsm__Cluster__AdvertisedAddress"] = "127.0.0.1",
+            ["Nsm__Connections__BackstopReminderPeriod"] = BackstopReminderPeriod.ToString(),
+        };
+        if (node is not null)
+        {
+            settings["Nsm__Cluster__NodeName"] = node;
+        }
+
+        return settings;
+    }
 
     public async Task ConnectClientAsync() => _clientHost = await RedisClusterClient.StartAsync(Redis.ConnectionString, ClusterId, ServiceId);
 
