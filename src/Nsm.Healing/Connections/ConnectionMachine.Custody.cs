@@ -80,8 +80,11 @@ public sealed partial class ConnectionMachine
             return;
         }
 
+        // The snapshot shows the connection as the NSMgr sees it (its own segment's id); the Close speaks as the NSC, hop 0.
+        var close = HealRequests.ForClose(seen);
+        close.Id = _id;
         _awaiting = new ClosingOrphan(suspected.NsmgrAddress, seen.NetworkServiceEndpointName);
-        effects.Add(new SendClose(ClosePurpose.Orphan, suspected.NsmgrAddress, HealRequests.ForClose(seen), State.Policy.RequestTimeout));
+        effects.Add(new SendClose(ClosePurpose.Orphan, suspected.NsmgrAddress, close, State.Policy.RequestTimeout));
     }
 
     private void OnOrphanCloseOutcome(ClosingOrphan orphan, ConnectionInput outcome, EffectBatch effects)

@@ -73,6 +73,18 @@ public sealed class VerifiedCleanupTests
     }
 
     [Fact]
+    public void An_orphans_close_speaks_as_the_nsc_whatever_id_the_nsmgrs_view_carries()
+    {
+        var env = new FakeEnvironment();
+        var machine = new ConnectionMachine(MachineRunner.Id, new ConnectionState(), env);
+
+        var effects = machine.Handle(new OrphanSuspected(MachineRunner.Nsmgr, Seen(new MachineRunner(HealPolicy.Default))));
+
+        var close = Assert.IsType<ConnectionEffect.SendClose>(Assert.Single(effects));
+        Assert.Equal((ClosePurpose.Orphan, MachineRunner.Id, 0u), (close.Purpose, close.Connection.Id, close.Connection.Path.Index));
+    }
+
+    [Fact]
     public void A_connection_the_grain_closed_that_the_nsmgr_still_shows_is_closed_again()
     {
         var runner = Runner();
@@ -135,11 +147,12 @@ public sealed class VerifiedCleanupTests
 
     private static MachineRunner Runner() => new(HealPolicy.Default);
 
-    /// <summary>The connection as the NSMgr's snapshot shows it (trimmed for matching: no tokens).</summary>
+    /// <summary>The connection as the NSMgr's snapshot shows it: at its own index, with its own id, trimmed of tokens.</summary>
     private static Connection Seen(MachineRunner runner, TimeSpan? expiresIn = null)
     {
         var seen = TestRequests.LastGood().Connection;
-        seen.Id = MachineRunner.Id;
+        seen.Id = seen.Path.PathSegments[1].Id;
+        seen.Path.Index = 1;
         seen.NetworkServiceEndpointName = "nse-7";
         seen.Path.PathSegments[0].Id = MachineRunner.Id;
         foreach (var segment in seen.Path.PathSegments)
