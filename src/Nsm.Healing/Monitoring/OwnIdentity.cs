@@ -39,6 +39,6 @@ public sealed class OwnIdentity(IX509SvidSource identity, IOptions<MonitorOption
         return connection => IsOurs(connection, encoded);
     }
 
-    public static bool IsOurs(Connection connection, IReadOnlyList<byte[]> subjects) =>
+    public static bool IsOurs(Connection connection, byte[][] subjects) =>
         connection.Path is { PathSegments: [{ Token: { Length: > 0 } token }, ..] } && TokenSubject.IsOneOf(token, subjects);
 }

@@ -16,7 +16,7 @@ public static class TokenSubject
     private const int MaxPayloadChars = 8 * 1024;
 
     /// <summary>Whether <paramref name="token"/>'s <c>sub</c> is one of <paramref name="subjects"/> (UTF-8); false for anything not a JWT.</summary>
-    public static bool IsOneOf(string token, IReadOnlyList<byte[]> subjects)
+    public static bool IsOneOf(string token, byte[][] subjects)
     {
         var span = token.AsSpan();
         var firstDot = span.IndexOf('.');
@@ -50,9 +50,9 @@ public static class TokenSubject
     }
 
     /// <summary>The subjects to compare with, as UTF-8.</summary>
-    public static IReadOnlyList<byte[]> Encode(IEnumerable<string> subjects) => subjects.Distinct(StringComparer.Ordinal).Select(Encoding.UTF8.GetBytes).ToArray();
+    public static byte[][] Encode(IEnumerable<string> subjects) => subjects.Distinct(StringComparer.Ordinal).Select(Encoding.UTF8.GetBytes).ToArray();
 
-    private static bool SubjectMatches(ReadOnlySpan<byte> json, IReadOnlyList<byte[]> subjects)
+    private static bool SubjectMatches(ReadOnlySpan<byte> json, byte[][] subjects)
     {
         try
         {
@@ -77,6 +77,7 @@ public static class TokenSubject
                         return false;
                     }
 
+                    // An array, not an interface: enumerating one allocates, and this runs for every entry of a snapshot.
                     foreach (var subject in subjects)
                     {
                         if (reader.ValueTextEquals(subject))
