@@ -129,6 +129,35 @@ public sealed class NsmSimulator : IAsyncDisposable
     /// <summary>Connection ids (the NSCs') this NSMgr remembers now; empty after a restart.</summary>
     public IReadOnlyList<string> ConnectionsKnownBy(string nsmgr) => _simulation.ConnectionsKnownBy(nsmgr);
 
+    /// <summary>
+    /// Plants a connection at the NSMgr as if <paramref name="owner"/> (a SPIFFE ID) had requested it: wired to an NSE,
+    /// known to every NSMgr on its path, shown in their snapshots, with no Request recorded. Owned by the healing service's
+    /// identity and held by no grain, it is an orphan; under any other identity, a foreign connection.
+    /// </summary>
+    /// <param name="endpoint">The NSE to wire it to; empty: any serving <paramref name="networkService"/>.</param>
+    public Nsm.Api.Connection PlantConnection(string nsmgr, string connectionId, string owner, string networkService, string endpoint = "")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        var state = _simulation.State;
+        var identityNow = state.Identities?.Security.IdentityTime.GetUtcNow() ?? state.Time.GetUtcNow();
+        var expires = identityNow + state.TokenLifetime;
+        var audience = IdentityOf(nsmgr)?.ToString() ?? nsmgr;
+        var caller = new CallerCredentials(null, PlantedToken.For(owner, audience, expires), Nsm.Identity.NsmTokens.FormatExpiry(expires));
+        var request = new Nsm.Api.NetworkServiceRequest
+        {
+            Connection = new Nsm.Api.Connection
+            {
+                Id = connectionId,
+                NetworkService = networkService,
+                NetworkServiceEndpointName = endpoint,
+                Path = new Nsm.Api.Path { PathSegments = { new Nsm.Api.PathSegment { Name = "planted-nsc", Id = connectionId } } },
+            },
+            MechanismPreferences = { new Nsm.Api.Mechanism { Cls = "LOCAL", Type = "MEMIF" } },
+        };
+        return _simulation.Plant(nsmgr, request, caller);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _simulation.Dispose();

@@ -54,6 +54,8 @@ internal sealed class Simulation : IDisposable
 
     public void Close(string nsmgr, Connection connection, CallerCredentials caller) => _closes.Handle(nsmgr, connection, caller);
 
+    public Connection Plant(string nsmgr, NetworkServiceRequest request, CallerCredentials caller) => _requests.Plant(nsmgr, request, caller);
+
     public MonitorSubscription Subscribe(string nsmgr, MonitorScopeSelector selector, CallerCredentials caller)
     {
         lock (State.Gate)

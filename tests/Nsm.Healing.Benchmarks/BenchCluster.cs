@@ -26,7 +26,9 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <param name="redisStorage">A Redis connection string: connection state in Redis, as on the Redis profile, instead of in the silo's memory.</param>
     /// <param name="secure">SVIDs from the development Workload API (the default), or Nsm:Identity:Source=None for a plaintext simulator.</param>
     /// <param name="workloadApiSocket">The Workload API to take SVIDs from: another process's, whose simulator trusts it; this process's own when null.</param>
-    public static async Task<BenchCluster> StartAsync(int silos, Action<MonitorOptions>? monitor = null, string? redisStorage = null, bool secure = true, string? workloadApiSocket = null)
+    /// <param name="maxReceiveMessageBytes">Nsm:Nsmgr:MaxReceiveMessageBytes, when a run's snapshots outgrow the default.</param>
+    public static async Task<BenchCluster> StartAsync(
+        int silos, Action<MonitorOptions>? monitor = null, string? redisStorage = null, bool secure = true, string? workloadApiSocket = null, int? maxReceiveMessageBytes = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
@@ -41,7 +43,11 @@ public sealed class BenchCluster : IAsyncDisposable
             }
 
             silo.UseInMemoryReminderService().AddNsmHealing(
-                configureNsmgr: nsmgr => nsmgr.AllowedAddresses = ["http://127.0.0.1:*", "https://127.0.0.1:*", "unix://*"],
+                configureNsmgr: nsmgr =>
+                {
+                    nsmgr.AllowedAddresses = ["http://127.0.0.1:*", "https://127.0.0.1:*", "unix://*"];
+                    nsmgr.MaxReceiveMessageBytes = maxReceiveMessageBytes ?? nsmgr.MaxReceiveMessageBytes;
+                },
                 configureMonitor: monitor,
                 configureIdentity: identity =>
                 {

@@ -16,4 +16,5 @@ public sealed record BenchmarkRun(
     IReadOnlyList<RecoveryResult> Recovery,
     IReadOnlyList<IngestionResult> Ingestion,
     IReadOnlyList<CostResult>? Costs,
-    IReadOnlyList<NamespaceHealResult>? NamespaceHeals = null);
+    IReadOnlyList<NamespaceHealResult>? NamespaceHeals = null,
+    IReadOnlyList<AuditBenchResult>? OrphanAudits = null);

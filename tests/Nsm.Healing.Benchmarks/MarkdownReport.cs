@@ -118,6 +118,8 @@ public static class MarkdownReport
         md.AppendLine();
         md.Append(IngestionReport.Render(run.Ingestion));
         md.AppendLine();
+        md.Append(OrphanAuditReport.Render(run.OrphanAudits));
+        md.AppendLine();
         md.Append(FootprintReport.Render(run.Footprint));
         md.AppendLine();
         md.Append(RecoveryReport.Render(run.Recovery));

@@ -6,7 +6,7 @@ using Nsm.Healing;
 using Nsm.Healing.Benchmarks;
 using Nsm.Healing.LocalProcesses;
 
-// dotnet run -c Release --project tests/Nsm.Healing.Benchmarks -- all|smoke|micro|footprint|single|storm [--security on|off|both] [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...]
+// dotnet run -c Release --project tests/Nsm.Healing.Benchmarks -- all|smoke|micro|footprint|single|storm|audit [--security on|off|both] [--audit N] [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...]
 var mode = args.FirstOrDefault() ?? "";
 if (mode == FootprintProcess.Mode)
 {
@@ -14,9 +14,9 @@ if (mode == FootprintProcess.Mode)
     return await FootprintProcess.RunAsync(args, Console.Out);
 }
 
-if (mode is not ("all" or "smoke" or "micro" or "footprint" or "single" or "storm" or "render"))
+if (mode is not ("all" or "smoke" or "micro" or "footprint" or "single" or "storm" or "audit" or "render"))
 {
-    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro|footprint|single|storm [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...] [--footprint-repeats N] [--footprint-gcdump DIR] [--large-storm N] [--security on|off|both]");
+    Console.Error.WriteLine("usage: Nsm.Healing.Benchmarks all|smoke|micro|footprint|single|storm|audit [--audit N] [--samples N] [--storm N,N,...] [--silos N] [--storm-repeats N] [--footprint N,N,...] [--footprint-repeats N] [--footprint-gcdump DIR] [--large-storm N] [--security on|off|both]");
     Console.Error.WriteLine("       Nsm.Healing.Benchmarks render   (docs/benchmarks.md again from BenchmarkResults/latest-all.json and the notes)");
     return 2;
 }
@@ -70,17 +70,17 @@ if (mode is "all" or "micro")
     }
 }
 
-if (mode is "micro" or "footprint" or "storm")
+if (mode is "micro" or "footprint" or "storm" or "audit")
 {
     samples = 0;
 }
 
-if (mode is "micro" or "footprint" or "single")
+if (mode is "micro" or "footprint" or "single" or "audit")
 {
     storms = [];
 }
 
-if (mode is "micro" or "single" or "storm")
+if (mode is "micro" or "single" or "storm" or "audit")
 {
     footprints = [];
 }
@@ -186,8 +186,22 @@ var costs = mode is "all" or "smoke"
     ? await CostsBenchmark.RunAsync(connections: smoke ? 2_000 : 100_000, silos: 3, log)
     : [];
 
+// The orphan audit of one large snapshot (1 % of it orphans); --audit N sets the snapshot's size.
+var auditSize = IntOption("--audit") ?? (mode is "all" or "audit" ? 100_000 : smoke ? 5_000 : 0);
+var audits = new List<AuditBenchResult>();
+if (auditSize > 0)
+{
+    log.WriteLine($"orphan audit: a snapshot of {auditSize} connections");
+    audits.Add(await OrphanAuditBenchmark.RunAsync(auditSize, orphans: Math.Max(1, auditSize / 100), log));
+    if (mode == "audit")
+    {
+        log.WriteLine();
+        log.Write(OrphanAuditReport.Render(audits));
+    }
+}
+
 var simulatorBytes = mode is "all" or "smoke" && storms.Length > 0 ? await HealStormBenchmark.SimulatorBytesPerConnectionAsync(storms.Max()) : double.NaN;
-var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Current(), silos, samples, singleHeal, stormResults, micro, simulatorBytes, footprint, recovery, ingestion, costs, namespaceHeals);
+var run = new BenchmarkRun(mode, started, clock.Elapsed.TotalSeconds, Machine.Current(), silos, samples, singleHeal, stormResults, micro, simulatorBytes, footprint, recovery, ingestion, costs, namespaceHeals, audits);
 var resultsDirectory = Path.Combine(root, "BenchmarkResults");
 Directory.CreateDirectory(resultsDirectory);
 var resultsName = $"{mode}-{started:yyyyMMdd-HHmmss}.json";

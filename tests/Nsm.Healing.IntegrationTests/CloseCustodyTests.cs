@@ -15,30 +15,34 @@ public sealed class CloseCustodyTests
     private static readonly SimulatorTopology OneNode = SimulatorTopology.Default(nodes: 1, tokenLifetime: TimeSpan.FromMinutes(10));
 
     [Fact]
-    public async Task A_close_the_stopped_nsmgr_cannot_take_is_resent_until_it_confirms_and_nothing_is_left_at_the_nse()
+    public async Task A_close_lost_at_an_nsmgr_restart_is_resent_after_a_restore_and_nothing_is_left_at_the_nse()
     {
         await using var cluster = await HealingCluster.StartAsync(silos: 1);
         await using var scenario = await NscScenario.StartAsync(cluster, OneNode);
-        var id = NscScenario.NewId("close-custody");
+        var id = NscScenario.NewId("restart-close");
         var grain = await scenario.ConnectAsync(id);
-        var nse = scenario.Simulator.WiringOf(id)!.Endpoint;
 
         scenario.Simulator.Faults.StopNsmgr("nsmgr-1");
+        var closedAt = DateTimeOffset.UtcNow;
         await grain.Close();
-
-        var owed = await grain.GetState();
-        Assert.Equal(ConnectionPhase.Closing, owed.Phase);
-        Assert.NotNull(owed.NextAttemptAt);
-        Assert.Contains(id, scenario.Simulator.ConnectionsAt(nse));
-        await Eventually.True(() => scenario.Simulator.Records.Closes(id).Count(c => c.Outcome == StatusCode.Unavailable) >= 2, "the Close to be re-sent");
-
+        Assert.Equal(ConnectionPhase.Closing, (await grain.GetState()).Phase);
+        // While it is down, each retry (its restore first) goes unanswered too.
+        await Eventually.True(() => Attempts(scenario, id, since: closedAt).Count >= 2, "the Close to be retried");
         scenario.Simulator.Faults.StartNsmgr("nsmgr-1");
 
         await Eventually.Phase(grain, ConnectionPhase.Closed);
-        Assert.Single(scenario.Simulator.Records.Closes(id), c => c.Outcome == StatusCode.OK);
-        Assert.DoesNotContain(id, scenario.Simulator.ConnectionsAt(nse));
+        // The restarted NSMgr forgot the connection; a bare Close would have been answered with success and passed on
+        // nowhere. Restored first (same endpoint), it is closed along its path.
+        var accepted = scenario.Simulator.Records.Requests(id).Where(r => r.Outcome == StatusCode.OK).ToList();
+        Assert.Equal(["nse-1", "nse-1"], accepted.Select(r => r.Endpoint));
+        var closed = Assert.Single(scenario.Simulator.Records.Closes(id), c => c.Outcome == StatusCode.OK);
+        Assert.Equal("nse-1", closed.Endpoint);
+        Assert.Empty(scenario.Simulator.ConnectionsAt("nse-1"));
         Assert.Null(scenario.Simulator.WiringOf(id));
+        Assert.Empty(scenario.Simulator.Records.Duplicates(id));
         Assert.Null(await cluster.BackstopReminderOf(grain));
+        // And the NSMgr's snapshot confirms it: nothing of ours is left there.
+        Assert.DoesNotContain(id, scenario.Simulator.ConnectionsKnownBy("nsmgr-1"));
     }
 
     [Fact]
@@ -50,21 +54,31 @@ public sealed class CloseCustodyTests
         var grain = await scenario.ConnectAsync(id);
 
         scenario.Simulator.Faults.StopNsmgr("nsmgr-1");
+        var closedAt = DateTimeOffset.UtcNow;
         await grain.Close();
 
         var abandoned = await Eventually.Phase(grain, ConnectionPhase.Abandoned);
         const string Prefix = "Close not confirmed before token expiry at ";
         Assert.StartsWith(Prefix, abandoned.Reason);
         var deadline = DateTimeOffset.Parse(abandoned.Reason![Prefix.Length..], CultureInfo.InvariantCulture);
-        var closes = scenario.Simulator.Records.Closes(id, reason: CloseReason.Client);
-        Assert.True(closes.Count >= 2, $"the Close re-sent with backoff, saw {closes.Count}");
-        Assert.All(closes, close =>
+        // Every try after the first (and the first too, when the grain already heard of the outage and was restoring)
+        // begins with the restore that re-teaches a restarted NSMgr the connection; none was answered.
+        var attempts = Attempts(scenario, id, since: closedAt);
+        Assert.True(attempts.Count >= 2, $"the Close retried with backoff, saw {attempts.Count} attempts");
+        Assert.All(attempts, attempt =>
         {
-            Assert.Equal(StatusCode.Unavailable, close.Outcome);
-            Assert.True(close.Timestamp < deadline, $"a Close at {close.Timestamp:O}, after our token expired at {deadline:O}");
+            Assert.Equal(StatusCode.Unavailable, attempt.Outcome);
+            Assert.True(attempt.Timestamp < deadline, $"an attempt at {attempt.Timestamp:O}, after our token expired at {deadline:O}");
         });
         Assert.Null(await cluster.BackstopReminderOf(grain));
         // Meanwhile the fabric timed the connection out on that token, as NSM's servers do.
         await Eventually.True(() => scenario.Simulator.Records.Closes(id, reason: CloseReason.Expired).Count == 1, "the wiring to expire");
     }
+
+    /// <summary>The Closes and Requests the NSMgr saw for <paramref name="id"/> since <paramref name="since"/>, in order.</summary>
+    private static List<(DateTimeOffset Timestamp, StatusCode Outcome)> Attempts(NscScenario scenario, string id, DateTimeOffset since) =>
+        [.. scenario.Simulator.Records.Closes(id, reason: CloseReason.Client).Select(c => (c.Timestamp, c.Outcome))
+            .Concat(scenario.Simulator.Records.Requests(id).Select(r => (r.Timestamp, r.Outcome)))
+            .Where(a => a.Timestamp >= since)
+            .OrderBy(a => a.Timestamp)];
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Decisions;
+using Nsm.Healing.Identity;
 using Nsm.Healing.IntegrationTests.Support;
 using Nsm.Healing.Monitoring;
 using Nsm.Healing.Nsmgr;
@@ -32,7 +33,8 @@ public sealed class MonitorBackoffTests
         };
         var nsmgrs = Options.Create(new NsmgrClientOptions { AllowedAddresses = HealingCluster.LoopbackNsmgrs });
         using var channels = new NsmgrChannelPool(nsmgrs, new NsmgrAddressAllowList(nsmgrs), TimeProvider.System);
-        var loop = new NsmgrMonitorLoop(simulator.NsmgrAddress("nsmgr-1"), epoch: 1, owner, channels, options,
+        var ownIdentity = new OwnIdentity(new PlaintextIdentity(), Options.Create(options));
+        var loop = new NsmgrMonitorLoop(simulator.NsmgrAddress("nsmgr-1"), epoch: 1, owner, channels, options, ownIdentity,
             new NsmgrClientOptions().MaxReceiveMessageBytes, new JitterSource(new Random(7)), TimeProvider.System, new BrokenStreamLogger(events));
         loop.Start();
         try

@@ -44,7 +44,7 @@ public sealed class CloseTests
     }
 
     [Fact]
-    public async Task Close_after_the_nsmgr_forgot_the_connection_still_releases_it_at_the_named_nse()
+    public async Task Close_after_the_nsmgr_forgot_the_connection_succeeds_and_passes_nothing_on()
     {
         var clock = Sim.Clock();
         await using var sim = await Sim.StartAsync(Sim.OneNodeTwoNses(), clock);
@@ -56,7 +56,32 @@ public sealed class CloseTests
 
         await nsc.CloseAsync(connection);
 
-        Assert.Empty(sim.ConnectionsAt("nse-1b"));
-        Assert.Equal("nse-1b", Assert.Single(sim.Records.Closes("c-1")).Endpoint);
+        // As upstream's begin element: no connection to close, so success, and nothing reaches the forwarder or NSE.
+        Assert.Equal(["c-1"], sim.ConnectionsAt("nse-1b"));
+        var close = Assert.Single(sim.Records.Closes("c-1"));
+        Assert.Equal((StatusCode.OK, (string?)null), (close.Outcome, close.Endpoint));
+        clock.Advance(Sim.OneNodeTwoNses().TokenLifetime + TimeSpan.FromSeconds(1));
+        await Eventually.True(() => sim.ConnectionsAt("nse-1b").Count == 0, "the wiring to expire with its token");
+    }
+
+    [Fact]
+    public async Task A_lost_close_is_answered_with_success_and_releases_nothing()
+    {
+        await using var sim = await Sim.StartAsync(Sim.OneNodeTwoNses());
+        using var nsc = new NscClient(sim.NsmgrAddress("nsmgr-1"));
+        var connection = await nsc.RequestAsync("c-1");
+        sim.Faults.LoseNextCloses("nsmgr-1", 1);
+
+        await nsc.CloseAsync(connection);
+
+        Assert.Equal(["c-1"], sim.ConnectionsKnownBy("nsmgr-1"));
+        Assert.Equal(["c-1"], sim.ConnectionsAt("nse-1a"));
+        var lost = Assert.Single(sim.Records.Closes("c-1"));
+        Assert.Equal((CloseReason.Lost, StatusCode.OK, (string?)null), (lost.Reason, lost.Outcome, lost.Endpoint));
+
+        await nsc.CloseAsync(connection);
+
+        Assert.Empty(sim.ConnectionsAt("nse-1a"));
+        Assert.Equal([CloseReason.Lost, CloseReason.Client], sim.Records.Closes("c-1").Select(c => c.Reason));
     }
 }

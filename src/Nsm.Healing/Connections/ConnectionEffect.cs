@@ -119,6 +119,15 @@ public enum RequestPurpose
     Refresh,
 
     Heal,
+
+    /// <summary>Before a final Close: a restore that teaches an NSMgr which may have forgotten the connection (it restarted) its path again.</summary>
+    Relearn,
+
+    /// <summary>The NSC asked again for a connection still held: the same path back (a restore).</summary>
+    Readopt,
+
+    /// <summary>The NSC asked again with changed labels, payload or mechanisms: the held connection with them.</summary>
+    Update,
 }
 
 /// <summary>Why a Close is sent.</summary>
@@ -132,6 +141,12 @@ public enum ClosePurpose
 
     /// <summary>Undoes a Request the NSMgr may have taken that is not kept (unstored, or failed mid-way).</summary>
     Compensate,
+
+    /// <summary>A connection of ours at the NSMgr that no grain owns, or owns as closed (the orphan audit).</summary>
+    Orphan,
+
+    /// <summary>The NSC asked for another network service under the same id: the held connection goes first.</summary>
+    Replace,
 }
 
 /// <summary>How a permit goes back to the NSMgr's admission: one way per reason.</summary>

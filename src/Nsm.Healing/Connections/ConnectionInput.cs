@@ -32,6 +32,12 @@ public abstract record ConnectionInput
 
     public sealed record ControlPlaneRestored : ConnectionInput;
 
+    /// <summary>
+    /// The orphan audit: <paramref name="NsmgrAddress"/>'s snapshot shows <paramref name="Seen"/> under this id, carrying our
+    /// identity, and no registration there owns it. The machine judges it (see <see cref="ConnectionMachine.OrphanVerdict"/>).
+    /// </summary>
+    public sealed record OrphanSuspected(string NsmgrAddress, Connection Seen) : ConnectionInput;
+
     /// <summary>No process lives in the NSC's network namespace any more: the NSC is gone.</summary>
     public sealed record NscGone(string Reason) : ConnectionInput;
 

@@ -63,8 +63,8 @@ public sealed partial class ConnectionMachine
             return;
         }
 
-        _awaiting = new Awaiting.FinalClose(State.NsmgrAddress!);
-        effects.Add(new SendClose(ClosePurpose.Final, State.NsmgrAddress!, HealRequests.ForClose(State.Connection!), State.Policy.RequestTimeout));
+        // The NSMgr did not answer before: it may have restarted and forgotten the connection.
+        SendFinalClose(State.NsmgrAddress!, relearnFirst: true, effects);
     }
 
     private void Abandon(EffectBatch effects)

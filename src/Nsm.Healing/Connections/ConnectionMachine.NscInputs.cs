@@ -13,13 +13,19 @@ public sealed partial class ConnectionMachine
     {
         if (IsOpen(State.Phase))
         {
-            AlreadyRegistered(request.NsmgrAddress, request.Prepared.Connection.NetworkService, effects);
+            OnRequestWhileOpen(request, effects);
             return;
         }
 
         if (RefusalAwayFromNode(request.NodeName) is { } refusal)
         {
             effects.Add(new Fail(refusal));
+            return;
+        }
+
+        if (MayReadopt(request))
+        {
+            Readopt(request, effects);
             return;
         }
 
@@ -92,10 +98,9 @@ public sealed partial class ConnectionMachine
         }
 
         effects.Add(new Publish());
-        if (State.Connection is { } connection && State.NsmgrAddress is { } nsmgr)
+        if (State.Connection is not null && State.NsmgrAddress is { } nsmgr)
         {
-            _awaiting = new Awaiting.FinalClose(nsmgr);
-            effects.Add(new SendClose(ClosePurpose.Final, nsmgr, HealRequests.ForClose(connection), State.Policy.RequestTimeout));
+            SendFinalClose(nsmgr, NsmgrMayHaveForgotten(), effects);
             return;
         }
 

@@ -57,6 +57,21 @@ public sealed partial class ConnectionMachine
             case (Awaiting.FinalClose close, CallFailed failed):
                 OnFinalCloseFailed(close.NsmgrAddress, failed, effects);
                 break;
+            case (RelearningBeforeClose relearn, _):
+                OnRelearnOutcome(relearn, outcome, effects);
+                break;
+            case (ClosingOrphan orphan, _):
+                OnOrphanCloseOutcome(orphan, outcome, effects);
+                break;
+            case (Readopting readopt, _):
+                OnReadoptOutcome(readopt, outcome, effects);
+                break;
+            case (Updating updating, _):
+                OnUpdateOutcome(updating, outcome, effects);
+                break;
+            case (Replacing replacing, _):
+                OnReplaceOutcome(replacing, outcome, effects);
+                break;
             case (Awaiting.Writing, StorageWritten):
                 RunAfterWrite(effects);
                 break;

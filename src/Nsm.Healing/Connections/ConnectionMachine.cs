@@ -67,6 +67,11 @@ public sealed partial class ConnectionMachine
     public IReadOnlyList<ConnectionEffect> Handle(ConnectionInput input)
     {
         var effects = new EffectBatch();
+        if (input is OrphanSuspected)
+        {
+            OrphanVerdict = null;
+        }
+
         if (input is StorageWritten)
         {
             _stored = _writing ?? throw new InvalidOperationException("StorageWritten arrived with no write under way");
@@ -119,6 +124,9 @@ public sealed partial class ConnectionMachine
                 break;
             case Triggered triggered:
                 ActOnTrigger(triggered.Trigger, effects);
+                break;
+            case OrphanSuspected suspected:
+                OnOrphanSuspected(suspected, effects);
                 break;
             case MissingAtNsmgr missing:
                 OnMissingAtNsmgr(missing.SnapshotAt, effects);

@@ -57,4 +57,22 @@ public abstract record ConnectionNote
 
     /// <summary>A write that failed; <paramref name="What"/> says what was lost and how it is repaired.</summary>
     public sealed record WriteFailed(string What, string Error) : ConnectionNote;
+
+    /// <summary>The orphan audit found this id at the NSMgr, ours and unowned (or owned as closed), and its Close was answered.</summary>
+    public sealed record OrphanClosed(string NsmgrAddress, string Endpoint) : ConnectionNote;
+
+    /// <summary>An orphan's Close failed; the next audit of the NSMgr finds it again while its token is valid.</summary>
+    public sealed record OrphanCloseFailed(string NsmgrAddress, string Error) : ConnectionNote;
+
+    /// <summary>An orphan whose token expired at <paramref name="ExpiredAt"/>: the NSMgr refuses its Close and times it out itself.</summary>
+    public sealed record OrphanTooLate(string NsmgrAddress, DateTimeOffset ExpiredAt) : ConnectionNote;
+
+    /// <summary>Before a Close, the NSMgr that may have forgotten the connection was taught it again (restore); or that failed.</summary>
+    public sealed record RelearnedBeforeClose(string? Error) : ConnectionNote;
+
+    /// <summary>The NSC asked again for a connection held <paramref name="From"/>: it got the same path back (a restore).</summary>
+    public sealed record Readopted(ConnectionPhase From, string Endpoint) : ConnectionNote;
+
+    /// <summary>The NSC asked again with a changed request (<paramref name="Change"/>): sent to the NSMgr as an update.</summary>
+    public sealed record RequestUpdated(Requests.RequestChange Change, string Endpoint) : ConnectionNote;
 }

@@ -215,6 +215,12 @@ public sealed partial class ConnectionGrain(
 
     Task IConnectionEvents.OnNscNamespaceGone(string reason) => Feed(new Input.NscGone(reason));
 
+    async Task<OrphanVerdict> IConnectionEvents.AuditOrphan(string nsmgrAddress, Connection seen)
+    {
+        await Feed(new Input.OrphanSuspected(nsmgrAddress, seen));
+        return _machine.OrphanVerdict ?? OrphanVerdict.Owned;
+    }
+
     Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == HealingStorage.BackstopReminder ? Feed(new Input.BackstopTick()) : Task.CompletedTask;
 
@@ -384,19 +390,21 @@ public sealed partial class ConnectionGrain(
     /// <summary>One NSMgr Request, cancelled by the NSC's Close; none leaves once the Close is signalled.</summary>
     private async Task<Input> SendRequestAsync(SendRequest send)
     {
-        if (_close.IsRaised)
+        // The restore that re-teaches the NSMgr before a final Close is part of that Close: the Close does not stop it.
+        var cancellable = send.Purpose != RequestPurpose.Relearn;
+        if (cancellable && _close.IsRaised)
         {
             return NotSent();
         }
 
         try
         {
-            var answer = await nsmgr.RequestAsync(send.NsmgrAddress, send.Request, NamespaceFor(send.Request), send.Timeout, _close.Token);
+            var answer = await nsmgr.RequestAsync(send.NsmgrAddress, send.Request, NamespaceFor(send.Request), send.Timeout, cancellable ? _close.Token : CancellationToken.None);
             return new Input.RequestAnswered(answer.Connection, answer.TokenValidFor);
         }
         catch (Exception e)
         {
-            return new Input.CallFailed(e, StatusOf(e), _close.IsRaised);
+            return new Input.CallFailed(e, StatusOf(e), cancellable && _close.IsRaised);
         }
     }
 

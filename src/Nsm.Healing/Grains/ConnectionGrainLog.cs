@@ -171,6 +171,28 @@ internal static partial class ConnectionGrainLog
             case ConnectionNote.WriteFailed failed:
                 BookkeepingFailed(logger, connectionId, failed.What, failed.Error);
                 break;
+            case ConnectionNote.OrphanClosed orphan:
+                OrphanClosed(logger, connectionId, orphan.NsmgrAddress, orphan.Endpoint);
+                metrics.Orphan(orphan.NsmgrAddress, OrphanVerdict.Closed);
+                break;
+            case ConnectionNote.OrphanCloseFailed orphan:
+                OrphanCloseFailed(logger, connectionId, orphan.NsmgrAddress, orphan.Error);
+                metrics.Orphan(orphan.NsmgrAddress, OrphanVerdict.CloseFailed);
+                break;
+            case ConnectionNote.OrphanTooLate orphan:
+                OrphanTooLate(logger, connectionId, orphan.NsmgrAddress, orphan.ExpiredAt);
+                metrics.Orphan(orphan.NsmgrAddress, OrphanVerdict.TooLate);
+                break;
+            case ConnectionNote.RelearnedBeforeClose relearned:
+                RelearnedBeforeClose(logger, connectionId, relearned.Error ?? "restored; the Close follows");
+                break;
+            case ConnectionNote.Readopted readopted:
+                Readopted(logger, connectionId, readopted.From, readopted.Endpoint);
+                metrics.Readopted(readopted.From);
+                break;
+            case ConnectionNote.RequestUpdated updated:
+                RequestUpdated(logger, connectionId, updated.Change, updated.Endpoint);
+                break;
             default:
                 throw new InvalidOperationException($"no log or metric for {note.GetType().Name}");
         }
@@ -202,4 +224,28 @@ internal static partial class ConnectionGrainLog
     [LoggerMessage(EventId = 1202, EventName = "WaitingForNode", Level = LogLevel.Warning,
         Message = "Connection {ConnectionId} makes no NSMgr call from this silo: {Reason}")]
     public static partial void WaitingForNode(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(EventId = 1300, EventName = "OrphanClosed", Level = LogLevel.Warning,
+        Message = "Orphan {ConnectionId} closed at NSMgr {Nsmgr} (endpoint {Endpoint}): ours by its token, but no grain owned it")]
+    public static partial void OrphanClosed(ILogger logger, string connectionId, string nsmgr, string endpoint);
+
+    [LoggerMessage(EventId = 1301, EventName = "OrphanCloseFailed", Level = LogLevel.Warning,
+        Message = "Orphan {ConnectionId} at NSMgr {Nsmgr} could not be closed; the next audit tries again while its token is valid: {Error}")]
+    public static partial void OrphanCloseFailed(ILogger logger, string connectionId, string nsmgr, string error);
+
+    [LoggerMessage(EventId = 1302, EventName = "OrphanTooLate", Level = LogLevel.Warning,
+        Message = "Orphan {ConnectionId} at NSMgr {Nsmgr}: its token expired at {ExpiredAt:o}, no Close sent; the NSMgr times it out")]
+    public static partial void OrphanTooLate(ILogger logger, string connectionId, string nsmgr, DateTimeOffset expiredAt);
+
+    [LoggerMessage(EventId = 1303, EventName = "RelearnedBeforeClose", Level = LogLevel.Information,
+        Message = "Connection {ConnectionId}: the NSMgr may have forgotten it, so a restore went before its Close: {Outcome}")]
+    public static partial void RelearnedBeforeClose(ILogger logger, string connectionId, string outcome);
+
+    [LoggerMessage(EventId = 1304, EventName = "ConnectionReadopted", Level = LogLevel.Information,
+        Message = "Connection {ConnectionId} re-adopted from {From}: the NSC asked again and got the same path back at endpoint {Endpoint}")]
+    public static partial void Readopted(ILogger logger, string connectionId, ConnectionPhase from, string endpoint);
+
+    [LoggerMessage(EventId = 1305, EventName = "RequestUpdated", Level = LogLevel.Information,
+        Message = "Connection {ConnectionId}: the NSC asked again with a changed request ({Change}); updated at endpoint {Endpoint}")]
+    public static partial void RequestUpdated(ILogger logger, string connectionId, Requests.RequestChange change, string endpoint);
 }

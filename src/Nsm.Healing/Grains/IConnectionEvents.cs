@@ -42,4 +42,11 @@ public interface IConnectionEvents : IGrainWithStringKey
     /// <summary>No process lives in the NSC's network namespace any more: the NSC is gone; close, no heal.</summary>
     [OneWay, Alias("OnNscNamespaceGone")]
     Task OnNscNamespaceGone(string reason);
+
+    /// <summary>
+    /// The orphan audit: the NSMgr's snapshot shows <paramref name="seen"/>, ours, under this id, and no registration there
+    /// owns it. The grain closes it unless it owns it; awaited, so the audit counts what came of it.
+    /// </summary>
+    [Alias("AuditOrphan")]
+    Task<Connections.OrphanVerdict> AuditOrphan(string nsmgrAddress, Nsm.Api.Connection seen);
 }

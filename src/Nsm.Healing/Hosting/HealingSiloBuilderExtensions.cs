@@ -60,6 +60,7 @@ public static class HealingSiloBuilderExtensions
         }
 
         services.AddSingleton<IValidateOptions<MonitorOptions>>(new NamedRuleValidator<MonitorOptions>(o => o.Problems()));
+        services.TryAddSingleton<OwnIdentity>();
         services.TryAddSingleton<MonitorStreamRunner>();
         services.TryAddSingleton<AdmissionReserves>();
         services.AddSingleton<MonitorSupervisor>();

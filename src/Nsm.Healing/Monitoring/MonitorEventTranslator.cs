@@ -55,8 +55,10 @@ public static class MonitorEventTranslator
     /// <summary>
     /// What one event from the stream says, per connection, ready for the monitor grain; and a line for each entry that
     /// cannot be matched. Snapshot entries are all kept (<paramref name="includeUnchanged"/>), since presence matters there.
+    /// <paramref name="ours"/> marks the entries carrying our identity, judged on the raw entry before its token is dropped.
     /// </summary>
-    public static (IReadOnlyList<StreamObservation> Observations, IReadOnlyList<string> Problems) Observe(ConnectionEvent connectionEvent, bool includeUnchanged)
+    public static (IReadOnlyList<StreamObservation> Observations, IReadOnlyList<string> Problems) Observe(
+        ConnectionEvent connectionEvent, bool includeUnchanged, Func<Connection, bool>? ours = null)
     {
         var observations = new List<StreamObservation>(connectionEvent.Connections.Count);
         var problems = new List<string>();
@@ -74,7 +76,7 @@ public static class MonitorEventTranslator
                 id = "";
             }
 
-            observations.Add(new StreamObservation(id, kind, ForMatching(connection)));
+            observations.Add(new StreamObservation(id, kind, ForMatching(connection), ours?.Invoke(connection) ?? false));
         }
 
         return (observations, problems);

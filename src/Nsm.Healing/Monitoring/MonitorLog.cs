@@ -59,4 +59,12 @@ internal static partial class MonitorLog
     [LoggerMessage(EventId = 2014, EventName = "MonitorStateWriteFailed", Level = LogLevel.Warning,
         Message = "Monitor of NSMgr {Nsmgr} could not store {What}: {Cause}; it holds in this activation only")]
     public static partial void StateWriteFailed(ILogger logger, string nsmgr, string what, string cause);
+
+    [LoggerMessage(EventId = 2201, EventName = "OrphanAuditDone", Level = LogLevel.Information,
+        Message = "Orphan audit of NSMgr {Nsmgr}: {Ours} connections ours, {Foreign} not ours (left alone), {Suspects} unregistered: {Closed} orphans closed, {TooLate} too late, {Failed} not closed, {Owned} owned after all, in {DurationMs} ms")]
+    public static partial void OrphanAuditDone(ILogger logger, string nsmgr, int ours, int foreign, int suspects, int closed, int tooLate, int failed, int owned, long durationMs);
+
+    [LoggerMessage(EventId = 2202, EventName = "OrphanAuditSkipped", Level = LogLevel.Information,
+        Message = "Orphan audit of NSMgr {Nsmgr} skipped for this snapshot: the previous audit is still running")]
+    public static partial void OrphanAuditSkipped(ILogger logger, string nsmgr);
 }

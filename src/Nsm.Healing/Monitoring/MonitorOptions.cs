@@ -58,6 +58,24 @@ public sealed class MonitorOptions
     /// </summary>
     public bool AdmissionSiloReserve { get; set; } = true;
 
+    /// <summary>
+    /// Each snapshot (every reconnect, and every <see cref="ResyncInterval"/>) is audited for orphans: connections of ours
+    /// at the NSMgr that no grain owns, or owns as closed; each is closed inside its token window. Foreign ones are never touched.
+    /// </summary>
+    public bool AuditOrphans { get; set; } = true;
+
+    /// <summary>
+    /// SPIFFE IDs, besides this silo's own, whose connections are ours (silos of other nodes running under other IDs). A
+    /// connection is ours when its first path segment's token names one of them as <c>sub</c>.
+    /// </summary>
+    public List<string> OwnSpiffeIds { get; set; } = [];
+
+    /// <summary>After connections leave an NSMgr (closed, moved), its snapshot is re-read this soon to verify they are gone there.</summary>
+    public TimeSpan CloseVerificationDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Orphans judged at once by one audit (each a call to the connection's grain, which may Close it).</summary>
+    public int OrphanAuditConcurrency { get; set; } = 16;
+
     /// <summary>Every rule this breaks, each naming its configuration key; empty when valid.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -75,6 +93,16 @@ public sealed class MonitorOptions
         problems.Check(AdmissionLease >= longest, nameof(AdmissionLease),
             $"({AdmissionLease}) must cover the longest heal attempt, a Close and a Request of {nameof(HealPolicy)}.{nameof(HealPolicy.RequestTimeout)} "
             + $"({HealPolicy.Default.RequestTimeout}) each plus {Decisions.PermitLease.Margin}: at least {longest}");
+        problems.Check(CloseVerificationDelay > TimeSpan.Zero, nameof(CloseVerificationDelay), $"must be positive (was {CloseVerificationDelay})");
+        problems.Check(OrphanAuditConcurrency >= 1, nameof(OrphanAuditConcurrency), $"must be at least 1 (was {OrphanAuditConcurrency})");
+        foreach (var id in OwnSpiffeIds)
+        {
+            if (!Nsm.Identity.SpiffeId.TryParse(id, out _, out var problem))
+            {
+                problems.Check(false, nameof(OwnSpiffeIds), $"has '{id}', which is not a SPIFFE ID: {problem}");
+            }
+        }
+
         problems.Check(AdmissionRequery > TimeSpan.Zero, nameof(AdmissionRequery), $"must be positive (was {AdmissionRequery})");
         return problems.All;
     }

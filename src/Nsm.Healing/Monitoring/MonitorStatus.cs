@@ -26,4 +26,13 @@ public sealed record MonitorStatus
 
     /// <summary>The connections were told the stream is lost, and no snapshot has come since to say the NSMgr is back.</summary>
     [Id(11)] public bool LossOutstanding { get; init; }
+
+    /// <summary>Orphan audits of this NSMgr's snapshots run by this activation.</summary>
+    [Id(12)] public long OrphanAudits { get; init; }
+
+    /// <summary>Orphans (ours at the NSMgr, owned by no grain or owned as closed) closed by this activation's audits.</summary>
+    [Id(13)] public long OrphansClosed { get; init; }
+
+    /// <summary>What the last audit saw and did; null before the first.</summary>
+    [Id(14)] public OrphanAuditResult? LastOrphanAudit { get; init; }
 }

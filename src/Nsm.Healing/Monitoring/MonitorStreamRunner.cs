@@ -15,6 +15,7 @@ public sealed class MonitorStreamRunner(
     IGrainFactory grains,
     NsmgrChannelPool channels,
     IOptions<MonitorOptions> options,
+    OwnIdentity ownIdentity,
     IOptions<NsmgrClientOptions> nsmgrOptions,
     JitterSource jitter,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
@@ -26,7 +27,7 @@ public sealed class MonitorStreamRunner(
     /// <summary>Starts the loop of <paramref name="epoch"/>, stopping any older loop for the same NSMgr.</summary>
     public void Start(string nsmgrAddress, long epoch)
     {
-        var loop = new NsmgrMonitorLoop(nsmgrAddress, epoch, grains.GetGrain<INsmgrMonitorGrain>(nsmgrAddress), channels, options.Value, nsmgrOptions.Value.MaxReceiveMessageBytes, jitter, time, _logger);
+        var loop = new NsmgrMonitorLoop(nsmgrAddress, epoch, grains.GetGrain<INsmgrMonitorGrain>(nsmgrAddress), channels, options.Value, ownIdentity, nsmgrOptions.Value.MaxReceiveMessageBytes, jitter, time, _logger);
         _loops.AddOrUpdate(nsmgrAddress, loop, (_, older) =>
         {
             older.Stop();
@@ -40,6 +41,15 @@ public sealed class MonitorStreamRunner(
         if (_loops.TryGetValue(nsmgrAddress, out var loop) && loop.Epoch == epoch && _loops.TryRemove(new(nsmgrAddress, loop)))
         {
             loop.Stop();
+        }
+    }
+
+    /// <summary>Has the loop of <paramref name="epoch"/> re-read its snapshot within <paramref name="delay"/> (see <see cref="NsmgrMonitorLoop.ResyncWithin"/>).</summary>
+    public void ResyncWithin(string nsmgrAddress, long epoch, TimeSpan delay)
+    {
+        if (_loops.TryGetValue(nsmgrAddress, out var loop) && loop.Epoch == epoch)
+        {
+            loop.ResyncWithin(delay);
         }
     }
 

@@ -22,6 +22,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     private readonly CoalescingWriter _writer;
     private readonly HealingMetrics _metrics;
     private readonly RegisteredConnections _registered;
+    private OrphanAudit _audit = null!;
 
     // What each connection was last told, so a repeated DOWN does not start work twice.
     private readonly Dictionary<string, StreamObservation> _lastDelivered = new(StringComparer.Ordinal);
@@ -56,6 +57,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _audit = new OrphanAudit(Address, GrainFactory, _options.OrphanAuditConcurrency, _metrics, _logger);
         State.Epoch++;
         await _writer.WriteAsync();
         // Keeps the activation (and so the stream) alive, and restarts a loop that died.
@@ -98,6 +100,12 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         }
 
         _lastDelivered.Remove(connectionId);
+        if (_options.AuditOrphans)
+        {
+            // It left this NSMgr (closed, moved): the snapshot re-read soon must no longer show it, or the audit closes it again.
+            _runner.ResyncWithin(Address, State.Epoch, _options.CloseVerificationDelay);
+        }
+
         if (_registered.Count == 0)
         {
             _runner.Stop(Address, State.Epoch);
@@ -166,6 +174,9 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         Snapshots = _snapshots,
         WakeBroadcasts = _wakes,
         LossOutstanding = State.LossOutstanding,
+        OrphanAudits = _audit.Audits,
+        OrphansClosed = _audit.OrphansClosed,
+        LastOrphanAudit = _audit.Last,
     });
 
     Task<IReadOnlyList<string>> INsmgrMonitorGrain.GetConnectionIds() =>
@@ -231,6 +242,8 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
             Deliver(observation);
         }
 
+        // Beside event delivery, not before it: the loop pumps events as soon as this call returns.
+        _audit.Start(snapshot, _registered.Contains, receivedAt);
         return true;
     }
 

@@ -18,13 +18,19 @@ internal sealed class NsmgrMonitorLoop(
     INsmgrMonitorGrain owner,
     NsmgrChannelPool channels,
     MonitorOptions options,
+    OwnIdentity ownIdentity,
     int maxReceiveMessageBytes,
     JitterSource jitter,
     TimeProvider time,
     ILogger logger)
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _resyncLock = new();
     private Task _run = Task.CompletedTask;
+
+    // The healthy stream's resync clock and when it fires, so a verification can only bring the resync forward.
+    private CancellationTokenSource? _resync;
+    private DateTimeOffset _resyncAt;
 
     // Set once the owner was told of a loss; cleared by the next snapshot. A loss is reported once per outage.
     private bool _lossReported;
@@ -40,6 +46,25 @@ internal sealed class NsmgrMonitorLoop(
     public void Start() => _run = Task.Run(RunAsync);
 
     public void Stop() => _stop.Cancel();
+
+    /// <summary>
+    /// Re-reads the snapshot within <paramref name="delay"/> unless a resync comes sooner: closes are verified against it.
+    /// Before the snapshot is in, the snapshot on its way serves.
+    /// </summary>
+    public void ResyncWithin(TimeSpan delay)
+    {
+        lock (_resyncLock)
+        {
+            var at = time.GetUtcNow() + delay;
+            if (_resync is null || at >= _resyncAt)
+            {
+                return;
+            }
+
+            _resyncAt = at;
+            _resync.CancelAfter(delay);
+        }
+    }
 
     private async Task RunAsync()
     {
@@ -106,7 +131,7 @@ internal sealed class NsmgrMonitorLoop(
             }
 
             initialState.CancelAfter(Timeout.InfiniteTimeSpan);
-            resync.CancelAfter(ResyncInterval());
+            ArmResync(resync, ResyncInterval());
             if (responses.Current.Type != ConnectionEventType.InitialStateTransfer)
             {
                 MonitorLog.MalformedEvent(logger, nsmgrAddress, $"first event was {responses.Current.Type}, not INITIAL_STATE_TRANSFER");
@@ -115,7 +140,8 @@ internal sealed class NsmgrMonitorLoop(
 
             // Stamped on arrival: a connection (re)established after this moment is not "missing" from it.
             var receivedAt = time.GetUtcNow();
-            if (!await owner.OnStreamSnapshot(epoch, Observe(responses.Current, includeUnchanged: true), afterLoss: _lossReported, receivedAt))
+            var snapshot = Observe(responses.Current, includeUnchanged: true, ownIdentity.Matcher());
+            if (!await owner.OnStreamSnapshot(epoch, snapshot, afterLoss: _lossReported, receivedAt))
             {
                 return new StreamOutcome.Stale();
             }
@@ -126,7 +152,7 @@ internal sealed class NsmgrMonitorLoop(
         }
         catch (Exception e) when (IsCancellation(e) && !_stop.IsCancellationRequested && resync.IsCancellationRequested)
         {
-            MonitorLog.Resync(logger, nsmgrAddress, "periodic resync");
+            MonitorLog.Resync(logger, nsmgrAddress, "periodic resync, or to verify closes");
             return new StreamOutcome.Resync();
         }
         // Whatever shape the cancel takes (over mTLS a handshake cut short surfaces as an SSL or I/O error), our timeout
@@ -138,6 +164,23 @@ internal sealed class NsmgrMonitorLoop(
         catch (Exception e) when (!_stop.IsCancellationRequested)
         {
             return new StreamOutcome.Broken(e is RpcException rpc ? NsmgrCallFailure.Describe(rpc, nameof(ConnectionEvent), maxReceiveMessageBytes).Cause : e.Message);
+        }
+        finally
+        {
+            lock (_resyncLock)
+            {
+                _resync = null;
+            }
+        }
+    }
+
+    private void ArmResync(CancellationTokenSource resync, TimeSpan after)
+    {
+        lock (_resyncLock)
+        {
+            _resync = resync;
+            _resyncAt = time.GetUtcNow() + after;
+            resync.CancelAfter(after);
         }
     }
 
@@ -200,9 +243,9 @@ internal sealed class NsmgrMonitorLoop(
         return new StreamOutcome.Broken("the NSMgr ended the stream");
     }
 
-    private IReadOnlyList<StreamObservation> Observe(ConnectionEvent connectionEvent, bool includeUnchanged)
+    private IReadOnlyList<StreamObservation> Observe(ConnectionEvent connectionEvent, bool includeUnchanged, Func<Connection, bool>? ours = null)
     {
-        var (observations, problems) = MonitorEventTranslator.Observe(connectionEvent, includeUnchanged);
+        var (observations, problems) = MonitorEventTranslator.Observe(connectionEvent, includeUnchanged, ours);
         foreach (var problem in problems)
         {
             MonitorLog.MalformedEvent(logger, nsmgrAddress, problem);

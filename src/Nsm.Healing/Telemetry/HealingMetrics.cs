@@ -24,6 +24,9 @@ public sealed class HealingMetrics
     private readonly UpDownCounter<long> _admissionQueue;
     private readonly Counter<long> _closesTooLate;
     private readonly Counter<long> _closesAbandoned;
+    private readonly Counter<long> _orphans;
+    private readonly Counter<long> _readoptions;
+    private readonly Histogram<double> _orphanAudit;
 
     public HealingMetrics(IMeterFactory meters)
     {
@@ -40,6 +43,9 @@ public sealed class HealingMetrics
         _monitorEvents = meter.CreateCounter<long>("nsm.monitor.events", "{event}", "Monitor events by result: delivered, unchanged, unmatched");
         _admissionQueue = meter.CreateUpDownCounter<long>("nsm.admission.queue", "{heal}", "Heals waiting for an NSMgr's admission");
         _closesAbandoned = meter.CreateCounter<long>("nsm.closes.abandoned", "{connection}", "Connections Abandoned: no Close confirmed before the last token we sent expired");
+        _orphans = meter.CreateCounter<long>("nsm.orphans", "{connection}", "Orphans the audit found at an NSMgr (ours, no grain owns them), by nsmgr and outcome");
+        _readoptions = meter.CreateCounter<long>("nsm.readoptions", "{connection}", "Connections an NSC asked for again and got back on the same path, by the phase they were in");
+        _orphanAudit = meter.CreateHistogram<double>("nsm.orphan_audit.duration", "s", "One orphan audit of an NSMgr's snapshot, from its arrival to every verdict");
         _closesTooLate = meter.CreateCounter<long>("nsm.closes.too_late", "{close}", "Closes sent after the last token we sent had expired, by purpose");
     }
 
@@ -109,6 +115,13 @@ public sealed class HealingMetrics
     }
 
     public void CloseAbandoned() => _closesAbandoned.Add(1);
+
+    public void Orphan(string nsmgrAddress, OrphanVerdict outcome) =>
+        _orphans.Add(1, new KeyValuePair<string, object?>("nsmgr", nsmgrAddress), Tag("outcome", outcome));
+
+    public void Readopted(ConnectionPhase from) => _readoptions.Add(1, Tag("from", from));
+
+    public void OrphanAudited(TimeSpan duration) => _orphanAudit.Record(duration.TotalSeconds);
 
     public void CloseTooLate(ClosePurpose purpose) => _closesTooLate.Add(1, Tag("purpose", purpose));
 

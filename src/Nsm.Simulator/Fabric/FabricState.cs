@@ -86,9 +86,6 @@ internal sealed class FabricState
     public Wire? CurrentWire(string connectionId) =>
         _wires.TryGetValue(connectionId, out var wires) ? wires[^1] : null;
 
-    public Wire? WireAt(string connectionId, string nse) =>
-        _wires.TryGetValue(connectionId, out var wires) ? wires.Find(w => w.Nse.Name == nse) : null;
-
     public IReadOnlyList<Wire> WiresOf(string connectionId) =>
         _wires.TryGetValue(connectionId, out var wires) ? wires : [];
 

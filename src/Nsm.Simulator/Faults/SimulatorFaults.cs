@@ -97,4 +97,16 @@ public sealed class SimulatorFaults
         _state.NsmgrNamed(nsmgr).Monitor.DropNext(count);
         SimulatorLog.MonitorEventsDropScheduled(_state.Logger, nsmgr, count);
     }
+
+    /// <summary>The next <paramref name="count"/> client Closes at this NSMgr are answered with success and lost: nothing is released.</summary>
+    public void LoseNextCloses(string nsmgr, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        lock (_state.Gate)
+        {
+            _state.NsmgrNamed(nsmgr).ClosesToLose = count;
+        }
+
+        SimulatorLog.ClosesLossScheduled(_state.Logger, nsmgr, count);
+    }
 }

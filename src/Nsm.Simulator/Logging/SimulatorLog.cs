@@ -67,4 +67,10 @@ internal static partial class SimulatorLog
 
     [LoggerMessage(20, LogLevel.Warning, "{Nsmgr} sent GOAWAY ENHANCE_YOUR_CALM too_many_pings after {Strikes} ping strikes, as grpc-go does")]
     public static partial void TooManyPings(ILogger logger, string nsmgr, int strikes);
+
+    [LoggerMessage(21, LogLevel.Information, "{Nsmgr} holds planted connection {ConnectionId} at {Endpoint} (no client asked for it)")]
+    public static partial void ConnectionPlanted(ILogger logger, string nsmgr, string connectionId, string endpoint);
+
+    [LoggerMessage(22, LogLevel.Information, "{Nsmgr} will answer the next {Count} Closes with success and lose them")]
+    public static partial void ClosesLossScheduled(ILogger logger, string nsmgr, int count);
 }

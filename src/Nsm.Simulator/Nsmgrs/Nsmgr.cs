@@ -42,6 +42,9 @@ internal sealed class Nsmgr
 
     public MonitorHub Monitor { get; }
 
+    /// <summary>Client Closes still to be answered with success and lost (an injected fault).</summary>
+    public int ClosesToLose { get; set; }
+
     public HealthServiceImpl Health { get; } = new();
 
     /// <summary>Descriptors received on its unix socket (thread-safe on its own; lost on restart like the rest).</summary>

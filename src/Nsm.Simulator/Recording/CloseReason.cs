@@ -10,4 +10,7 @@ public enum CloseReason
 
     /// <summary>The NSMgr closed the old downstream connection on a RESELECT_REQUESTED Request.</summary>
     Reselect,
+
+    /// <summary>The NSMgr answered the client's Close with success and lost it (an injected fault): nothing was released.</summary>
+    Lost,
 }

@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Nsm.Api;
-using Nsm.Simulator.Fabric;
 using Nsm.Simulator.Identity;
 using Nsm.Simulator.Logging;
 using Nsm.Simulator.Recording;
@@ -8,9 +7,9 @@ using Nsm.Simulator.Recording;
 namespace Nsm.Simulator.Requests;
 
 /// <summary>
-/// A Close at an NSMgr. It follows the NSMgr's memory, or, when the NSMgr lost it in a restart, the
-/// endpoint the Close names, as upstream routes a Close along its path. Closing an unknown id succeeds
-/// (Close is idempotent) and is still recorded.
+/// A Close at an NSMgr follows the NSMgr's memory. Closing an id it does not know succeeds and passes nothing on, as
+/// upstream's begin element answers a Close it has no connection for: after a restart, whatever lies behind the NSMgr
+/// keeps the connection until its token expires. Every Close is recorded.
 /// </summary>
 internal sealed class CloseHandler(SimulationState state, ConnectionRelease release)
 {
@@ -28,8 +27,16 @@ internal sealed class CloseHandler(SimulationState state, ConnectionRelease rele
                 }
 
                 RequestValidator.ValidateClose(connection);
+                if (entry.ClosesToLose > 0)
+                {
+                    entry.ClosesToLose--;
+                    state.Records.Add(new CloseRecord(state.Time.GetUtcNow(), nsmgr, connection.Id, null, [], CloseReason.Lost, StatusCode.OK, null));
+                    SimulatorLog.ConnectionClosed(state.Logger, nsmgr, connection.Id, null, CloseReason.Lost);
+                    return;
+                }
+
                 entry.Owners.Remove(connection.Id);
-                var wire = entry.Connections.GetValueOrDefault(connection.Id)?.Wire ?? WireNamedBy(connection);
+                var wire = entry.Connections.GetValueOrDefault(connection.Id)?.Wire;
                 if (wire is not null)
                 {
                     release.Release(wire, CloseReason.Client, nsmgr);
@@ -49,9 +56,4 @@ internal sealed class CloseHandler(SimulationState state, ConnectionRelease rele
             }
         }
     }
-
-    private Wire? WireNamedBy(Connection connection) =>
-        connection.NetworkServiceEndpointName.Length > 0
-            ? state.Fabric.WireAt(connection.Id, connection.NetworkServiceEndpointName)
-            : state.Fabric.CurrentWire(connection.Id);
 }

@@ -58,6 +58,25 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
         }
     }
 
+    /// <summary>
+    /// A connection made as if <paramref name="caller"/> had requested it, with no call, no check and no record: how a test
+    /// plants a connection no client holds (an orphan of the healing service's, or a foreign one).
+    /// </summary>
+    public Connection Plant(string nsmgr, NetworkServiceRequest request, CallerCredentials caller)
+    {
+        lock (state.Gate)
+        {
+            var entry = state.NsmgrNamed(nsmgr);
+            entry.EnsureUp();
+            RequestValidator.ValidateRequest(request);
+            var known = entry.Connections.GetValueOrDefault(request.Connection.Id);
+            var route = planner.Plan(entry, request.Connection, known, reselect: false);
+            var (connection, _) = Commit(request, route, known, reselect: false, caller, nscNamespace: null);
+            SimulatorLog.ConnectionPlanted(state.Logger, nsmgr, request.Connection.Id, route.Nse.Name);
+            return connection;
+        }
+    }
+
     private (Connection Connection, Wire Wire) Commit(
         NetworkServiceRequest request, Route route, ManagedConnection? known, bool reselect, CallerCredentials caller, SafeHandle? nscNamespace)
     {

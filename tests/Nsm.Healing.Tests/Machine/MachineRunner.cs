@@ -281,7 +281,8 @@ internal sealed class MachineRunner
         var decision = send.Purpose == RequestPurpose.Heal
             ? send.Request.Connection.State == State.ReselectRequested ? HealDecision.Reselect : HealDecision.Restore
             : (HealDecision?)null;
-        if (_closeRaised || Cut())
+        // The restore before a final Close belongs to that Close: the grain does not cancel it.
+        if (send.Purpose != RequestPurpose.Relearn && (_closeRaised || Cut()))
         {
             return new CallFailed(new OperationCanceledException("closed"), "Cancelled", CancelledByClose: true);
         }
