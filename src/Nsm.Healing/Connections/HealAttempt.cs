@@ -1,4 +1,5 @@
 using Nsm.Api;
+using Nsm.Healing.Custody;
 using Nsm.Healing.Decisions;
 using Nsm.Healing.Requests;
 
@@ -104,7 +105,7 @@ public sealed class HealAttempt(string connectionId)
                 _stage = Stage.Idle;
                 return new AttemptEnd.NotAdmitted(null, unreachable.Error);
             case (Stage.Claiming, ConnectionInput.StorageWritten):
-                CloseOldOrRequest(state, env.Now, effects);
+                CloseOldOrRequest(state, env, effects);
                 return null;
             case (Stage.Claiming, ConnectionInput.StorageFailed failed):
                 state.AttemptStartedAt = null;
@@ -114,7 +115,7 @@ public sealed class HealAttempt(string connectionId)
                 return new AttemptEnd.ClaimFailed(failed.Error, failed.Conflict);
             case (Stage.ClosingOld, ConnectionInput.CloseAnswered):
                 state.OldConnectionClosed = true;
-                SendRequest(state, effects);
+                SendRequest(state, env, effects);
                 return null;
             case (Stage.Requesting, ConnectionInput.RequestAnswered answered):
                 var sent = _sent!;
@@ -122,7 +123,7 @@ public sealed class HealAttempt(string connectionId)
                 return new AttemptEnd.Healed(sent, answered.Answer, answered.TokenValidFor);
             case (Stage.ClosingOld, ConnectionInput.CallFailed { CancelledByClose: false } refused) when AnsweredByNsmgr(refused):
                 state.OldConnectionClosed = true;
-                SendRequest(state, effects);
+                SendRequest(state, env, effects);
                 return null;
             case (Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed { CancelledByClose: true }):
                 End(address, PermitReturn.CancelledByClose, effects);
@@ -156,25 +157,33 @@ public sealed class HealAttempt(string connectionId)
     /// the NSMgr did not answer fails the attempt (a Request sent once it is back would leave the old NSE holding the
     /// connection); one it answered with an error is done: there is nothing left there to close.
     /// </summary>
-    private void CloseOldOrRequest(ConnectionState state, DateTimeOffset now, EffectBatch effects)
+    private void CloseOldOrRequest(ConnectionState state, IConnectionEnvironment env, EffectBatch effects)
     {
         if (state.CurrentHeal!.Decision == HealDecision.Reselect && !state.OldConnectionClosed)
         {
             _stage = Stage.ClosingOld;
-            TokenWindow.NoteIfClosed(state, ClosePurpose.BeforeReselect, now, effects);
+            TokenWindow.NoteIfClosed(state, ClosePurpose.BeforeReselect, env.Now, effects);
             effects.Add(new ConnectionEffect.SendClose(
                 ClosePurpose.BeforeReselect, state.NsmgrAddress!, HealRequests.ForClose(state.Connection!), state.Policy.RequestTimeout));
             return;
         }
 
-        SendRequest(state, effects);
+        SendRequest(state, env, effects);
     }
 
-    private void SendRequest(ConnectionState state, EffectBatch effects)
+    private void SendRequest(ConnectionState state, IConnectionEnvironment env, EffectBatch effects)
     {
         _stage = Stage.Requesting;
         var lastGood = state.LastGoodRequest!;
         _sent = state.CurrentHeal!.Decision == HealDecision.Restore ? HealRequests.Restore(lastGood) : HealRequests.Reselect(lastGood);
+        if (state.CurrentHeal.Decision == HealDecision.Reselect
+            && ReselectSteering.Choose(env.Quarantine, lastGood.Connection.NetworkService, PathHops.Nse(lastGood.Connection), connectionId, env.Now) is { } nse)
+        {
+            // Away from a quarantined NSE: naming the endpoint is the one steer a Request has (see ReselectSteering).
+            _sent.Connection.NetworkServiceEndpointName = nse;
+            effects.Add(new ConnectionEffect.Observe(new ConnectionNote.ReselectSteered(state.CurrentHeal.IncidentId, nse)));
+        }
+
         effects.Add(new ConnectionEffect.SendRequest(RequestPurpose.Heal, state.NsmgrAddress!, _sent, state.Policy.RequestTimeout));
     }
 

@@ -24,6 +24,9 @@ public sealed class HealingMetrics
     private readonly UpDownCounter<long> _admissionQueue;
     private readonly Counter<long> _closesTooLate;
     private readonly Counter<long> _closesAbandoned;
+    private readonly Counter<long> _healLoops;
+    private readonly Counter<long> _reselectsSteered;
+    private readonly Counter<long> _closesForced;
 
     public HealingMetrics(IMeterFactory meters)
     {
@@ -40,6 +43,9 @@ public sealed class HealingMetrics
         _monitorEvents = meter.CreateCounter<long>("nsm.monitor.events", "{event}", "Monitor events by result: delivered, unchanged, unmatched");
         _admissionQueue = meter.CreateUpDownCounter<long>("nsm.admission.queue", "{heal}", "Heals waiting for an NSMgr's admission");
         _closesAbandoned = meter.CreateCounter<long>("nsm.closes.abandoned", "{connection}", "Connections Abandoned: no Close confirmed before the last token we sent expired");
+        _healLoops = meter.CreateCounter<long>("nsm.heal_loops", "{cycle}", "Reselects held back because the connection is in a heal loop");
+        _reselectsSteered = meter.CreateCounter<long>("nsm.reselects.steered", "{reselect}", "Reselects that named a healthy NSE because NSEs of their service are quarantined");
+        _closesForced = meter.CreateCounter<long>("nsm.closes.forced", "{connection}", "Connections an operator force-closed that the NSMgr did not confirm");
         _closesTooLate = meter.CreateCounter<long>("nsm.closes.too_late", "{close}", "Closes sent after the last token we sent had expired, by purpose");
     }
 
@@ -109,6 +115,12 @@ public sealed class HealingMetrics
     }
 
     public void CloseAbandoned() => _closesAbandoned.Add(1);
+
+    public void HealLoop() => _healLoops.Add(1);
+
+    public void ReselectSteered() => _reselectsSteered.Add(1);
+
+    public void CloseForced() => _closesForced.Add(1);
 
     public void CloseTooLate(ClosePurpose purpose) => _closesTooLate.Add(1, Tag("purpose", purpose));
 
