@@ -1,3 +1,4 @@
+using Nsm.Healing.Decisions;
 using static Nsm.Healing.Connections.ConnectionEffect;
 using static Nsm.Healing.Connections.ConnectionInput;
 
@@ -21,6 +22,13 @@ public sealed partial class ConnectionMachine
     /// </summary>
     private void OnForcedCloseFailed(string nsmgrAddress, CallFailed failed, EffectBatch effects)
     {
+        if (failed.Error is NsmRequestFailedException && !NsmgrFailure.IsUnreachable(failed.StatusCode) && !NsmgrFailure.IsIdentityFailure(failed.StatusCode))
+        {
+            // Answered with an error about the Close itself: nothing of ours is left there, as for any final Close.
+            OnFinalCloseAnswered(nsmgrAddress, effects);
+            return;
+        }
+
         var outcome = $"the NSMgr did not confirm the Close ({failed.Error.Message}); closed anyway";
         if (State.OperatorActions is [.., { Kind: OperatorActionKind.ForceClose } last])
         {
