@@ -16,7 +16,7 @@ public static class CloseCommand
         {
             Description = "End Closed even when the NSMgr does not confirm the Close (recorded as forced)",
         };
-        var reason = ReasonOption.Create("Close");
+        var reason = ReasonOption.Create("in the connection's operator history");
         var command = new Command("close", "Close a connection at its NSMgr; it never heals again") { id, force, reason };
         return verb.Bind(command, parse => ReasonOption.Read(parse, reason), async (call, givenReason) =>
         {

@@ -16,7 +16,7 @@ public static class HealCommand
         {
             Description = "Force a reselect: a new endpoint even if the data plane is not known down, past any heal-loop backoff",
         };
-        var reason = ReasonOption.Create("heal");
+        var reason = ReasonOption.Create("in the connection's operator history");
         var wait = new Option<bool>("--wait") { Description = "Wait until the heal ends (Up: exit 0; Failed: exit 1)" };
         var timeout = new Option<TimeSpan?>("--timeout")
         {

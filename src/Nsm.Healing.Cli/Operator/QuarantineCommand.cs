@@ -49,7 +49,7 @@ public static class QuarantineCommand
     {
         var kind = new Argument<string>("kind") { Description = "nse or forwarder" };
         var name = new Argument<string>("name") { Description = "The NSE's or forwarder's name, as in the connection's path" };
-        var reason = ReasonOption.Create("lift");
+        var reason = ReasonOption.Create("with the lift in the quarantine's history");
         var command = new Command("lift", "Lift a quarantine: new reselects may go to it again") { kind, name, reason };
         return verb.Bind(command, parse => (Kind: ParseKind(parse.GetValue(kind)), Name: RequireName(parse.GetValue(name)), Reason: ReasonOption.Read(parse, reason)), async (call, lift) =>
         {

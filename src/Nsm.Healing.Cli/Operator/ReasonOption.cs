@@ -2,14 +2,15 @@ using System.CommandLine;
 
 namespace Nsm.Healing.Cli.Operator;
 
-/// <summary>`--reason`: why an operator acts, recorded in the connection's operator history.</summary>
+/// <summary>`--reason`: why an operator acts, recorded with what the operator did.</summary>
 public static class ReasonOption
 {
     public const string NoReason = "no reason given";
 
-    public static Option<string> Create(string what) => new("--reason")
+    /// <param name="recordedWhere">Where the reason is kept, e.g. "in the connection's operator history".</param>
+    public static Option<string> Create(string recordedWhere) => new("--reason")
     {
-        Description = $"Why: recorded in the connection's operator history with the {what} [default: {NoReason}]",
+        Description = $"Why: recorded {recordedWhere}",
         DefaultValueFactory = _ => NoReason,
     };
 
