@@ -32,6 +32,18 @@ public sealed record ConnectionSnapshot
     /// <summary>When the path tokens are next refreshed, while Up.</summary>
     [Id(9)] public DateTimeOffset? NextRefreshAt { get; init; }
 
+    /// <summary>Reselects that lost their data plane soon after reaching Up, within the policy's loop window.</summary>
+    [Id(23)] public int LoopCycles { get; init; }
+
+    /// <summary>In a heal loop: at least the policy's LoopCycles such reselects in its window; reselects back off.</summary>
+    [Id(24)] public bool Looping { get; init; }
+
+    /// <summary>What operators did to this connection and why, oldest first, bounded.</summary>
+    [Id(25)] public IReadOnlyList<OperatorAction> OperatorActions { get; init; } = [];
+
+    /// <summary>Closed by an operator's forced Close that the NSMgr did not confirm: the NSMgr may still hold it.</summary>
+    [Id(26)] public bool CloseForced { get; init; }
+
     /// <summary>The heal in progress, else the last finished one; null when the connection never healed.</summary>
     public HealRecord? LastHeal => CurrentHeal ?? (History.Count > 0 ? History[^1] : null);
     /// <summary>The network service endpoint the connection reaches now.</summary>

@@ -46,6 +46,22 @@ public sealed record HealPolicy
     /// <summary>A data-plane "up" verdict older than this no longer counts as known good.</summary>
     [Id(11)] public TimeSpan DataPlaneVerdictLifetime { get; init; } = TimeSpan.FromSeconds(30);
 
+    // Heal-loop fields take ids 23-26 (this range), so fields other work adds after id 11 cannot collide.
+
+    /// <summary>Reselects that lose their data plane soon after reaching Up, within <see cref="LoopWindow"/>, before the
+    /// connection counts as in a heal loop and backs off.</summary>
+    [Id(23)] public int LoopCycles { get; init; } = 3;
+
+    /// <summary>The window in which <see cref="LoopCycles"/> such reselects make a heal loop.</summary>
+    [Id(24)] public TimeSpan LoopWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A data plane lost this soon after a reselect reached Up is one cycle of a heal loop.</summary>
+    [Id(25)] public TimeSpan LoopUpWindow { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a looping connection waits before its next reselect; doubled for each further cycle in the
+    /// window, never more than <see cref="LoopWindow"/>.</summary>
+    [Id(26)] public TimeSpan LoopBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A retry further out than this is no retry; it also keeps grain timers within their range.</summary>
     public static readonly TimeSpan LongestRetryDelay = TimeSpan.FromHours(1);
 
@@ -80,6 +96,10 @@ public sealed record HealPolicy
         Check(RequestTimeout > TimeSpan.Zero, $"{nameof(RequestTimeout)} must be positive (was {RequestTimeout})");
         Check(RefreshFraction > 0 && RefreshFraction < 1, $"{nameof(RefreshFraction)} must be between 0 and 1, exclusive (was {RefreshFraction})");
         Check(DataPlaneVerdictLifetime > TimeSpan.Zero, $"{nameof(DataPlaneVerdictLifetime)} must be positive (was {DataPlaneVerdictLifetime})");
+        Check(LoopCycles >= 1, $"{nameof(LoopCycles)} must be at least 1 (was {LoopCycles})");
+        Check(LoopWindow > TimeSpan.Zero && LoopWindow <= LongestRetryDelay, $"{nameof(LoopWindow)} must be positive and at most {LongestRetryDelay} (was {LoopWindow})");
+        Check(LoopUpWindow > TimeSpan.Zero, $"{nameof(LoopUpWindow)} must be positive (was {LoopUpWindow})");
+        Check(LoopBackoff > TimeSpan.Zero && LoopBackoff <= LoopWindow, $"{nameof(LoopBackoff)} must be positive and at most {nameof(LoopWindow)} ({LoopWindow}) (was {LoopBackoff})");
         return problems;
     }
 }

@@ -50,6 +50,20 @@ public interface IConnectionGrain : IGrainWithStringKey
     [Alias("ReselectNow")]
     Task ReselectNow();
 
+    /// <summary>
+    /// Operator: heal now (<paramref name="reselect"/>: reselect, whatever the data plane's state and past any heal-loop
+    /// backoff), recording <paramref name="reason"/> in the connection's operator history.
+    /// </summary>
+    [Alias("HealByOperator")]
+    Task HealByOperator(bool reselect, string reason);
+
+    /// <summary>
+    /// Operator: close, recording <paramref name="reason"/>. <paramref name="force"/>: end Closed even when the NSMgr does
+    /// not confirm the Close (the record says it was forced), instead of retrying until our token expires.
+    /// </summary>
+    [Alias("CloseByOperatorWithReason")]
+    Task CloseByOperator(string reason, bool force);
+
     /// <summary>Operator: stop acting on triggers until resumed.</summary>
     [Alias("Pause")]
     Task Pause(string reason);

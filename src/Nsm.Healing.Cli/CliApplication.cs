@@ -31,6 +31,8 @@ public sealed class CliApplication
             ResumeCommand.Create(verb),
             RequestCommand.Create(verb),
             CloseCommand.Create(verb),
+            TopCommand.Create(verb),
+            QuarantineCommand.Create(verb),
         };
         // Without this, a mistyped verb would also be reported as "Required command was not provided".
         _root.SetAction(async (_, _) =>

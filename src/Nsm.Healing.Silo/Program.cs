@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Nsm.Healing.Custody;
 using Nsm.Healing.Hosting;
 using Nsm.Healing.Identity;
 using Nsm.Healing.Monitoring;
@@ -67,6 +68,7 @@ builder.UseOrleans(silo => silo
     .AllowBackstopReminderPeriod()
     .UseTelemetryExport(options.Telemetry, options.ClusterId)
     .UseDashboard(options.Telemetry));
+builder.Services.Configure<CustodyOptions>(builder.Configuration.GetSection(CustodyOptions.Section));
 builder.Services.AddSiloHealthChecks();
 builder.Services.AddClusterStatus();
 

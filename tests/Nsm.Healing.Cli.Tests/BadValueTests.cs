@@ -36,6 +36,11 @@ public sealed class BadValueTests
         { ["list", "--gateway-port", "abc"], "--gateway-port must be a port between 1 and 65535 (was 'abc')" },
         { ["list", "--gateway-port", "70000"], "--gateway-port must be a port between 1 and 65535 (was '70000')" },
         { ["list", "--profile", "Cloud"], "--profile must be Development or Redis (was 'Cloud')" },
+        { ["close", "conn-1", "--force", "--reason", " "], "--reason: must not be empty (say why, or leave --reason out)" },
+        { ["heal", "conn-1", "--reselect", "--reason", ""], "--reason: must not be empty (say why, or leave --reason out)" },
+        { ["quarantine", "lift", "nsmgr", "nsmgr-1", "--reason", "x"], "kind: must be 'nse' or 'forwarder' (was 'nsmgr')" },
+        { ["quarantine", "lift", "nse", " ", "--reason", "x"], "name: must not be empty" },
+        { ["quarantine", "lift", "forwarder", "fwd-1a", "--reason", "  "], "--reason: must not be empty (say why, or leave --reason out)" },
     };
 
     [Theory]

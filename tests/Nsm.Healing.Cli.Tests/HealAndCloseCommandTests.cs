@@ -65,8 +65,8 @@ public sealed class HealAndCloseCommandTests(CliClusterFixture fixture)
         var exit = await run.RunAsync("close", id);
 
         Assert.True(exit == ExitCodes.Ok, run.ToString());
-        Assert.Equal($"{id}: Closed (closed by an operator)", run.Output.ToString().Trim());
-        Assert.Equal("closed by an operator", (await fixture.Client.GetGrain<IConnectionGrain>(id).GetState()).Reason);
+        Assert.Equal($"{id}: Closed (closed by an operator: no reason given)", run.Output.ToString().Trim());
+        Assert.Equal("closed by an operator: no reason given", (await fixture.Client.GetGrain<IConnectionGrain>(id).GetState()).Reason);
         Assert.Single(fixture.Simulator.Records.Closes(id, reason: CloseReason.Client));
         Assert.Null(fixture.Simulator.WiringOf(id));
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Nsm.Healing.Grains;
 using Nsm.Healing.IntegrationTests.Support;
+using Nsm.Simulator.Recording;
 using Nsm.Simulator.Topology;
 
 namespace Nsm.Healing.IntegrationTests;
@@ -83,6 +84,9 @@ public sealed class HealPolicyTests(ClusterFixture fixture)
         Assert.Equal(HealOutcome.Failed, heal.Outcome);
         Assert.Equal(3, heal.Attempts);
         Assert.Equal(3, scenario.Simulator.Records.Requests(id).Count(r => r.Reselect));
+        // Ending Failed closes the connection at the NSMgr like any other ending: the Close before the first reselect,
+        // then the final one.
+        Assert.Equal(2, scenario.Simulator.Records.Closes(id, reason: CloseReason.Client).Count);
         Assert.Null(await fixture.Cluster.BackstopReminderOf(grain));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Nsm.Healing.Custody;
 using Nsm.Healing.Grains;
 using Nsm.Healing.Hosting;
 using Nsm.Healing.Identity;
@@ -40,7 +41,7 @@ public sealed class HealingCluster : IAsyncDisposable
     public static async Task<HealingCluster> StartAsync(
         int silos = 2, TimeProvider? grainTime = null, bool processWideStorage = false,
         Action<MonitorOptions>? monitor = null, Action<NsmgrClientOptions>? nsmgr = null, bool faultyStorage = false,
-        Action<IdentityOptions>? identity = null)
+        Action<IdentityOptions>? identity = null, Action<CustodyOptions>? custody = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
@@ -60,6 +61,10 @@ public sealed class HealingCluster : IAsyncDisposable
                 options.AllowedAddresses = LoopbackNsmgrs;
                 nsmgr?.Invoke(options);
             }, configureMonitor: monitor ?? TestMonitorOptions, configureIdentity: identity);
+            if (custody is not null)
+            {
+                silo.Services.Configure(custody);
+            }
         });
         if (grainTime is not null)
         {

@@ -4,15 +4,19 @@ using Nsm.Healing.Cli.Parsing;
 namespace Nsm.Healing.Cli.Operator;
 
 /// <summary>
-/// `heal &lt;id&gt;`: heal now (restore, or reselect when the data plane is known down; --reselect always reselects),
-/// resetting the backoff. With --wait, waits for that heal to end: Up is exit 0, Failed exit 1.
+/// `heal &lt;id&gt;`: heal now (restore, or reselect when the data plane is known down; --reselect always reselects, past
+/// any heal-loop backoff), resetting the backoff, with --reason recorded in the connection's operator history. With --wait, waits for that heal to end: Up is exit 0, Failed exit 1.
 /// </summary>
 public static class HealCommand
 {
     public static Command Create(OperatorVerb verb)
     {
         var id = ConnectionIdArgument.Create();
-        var reselect = new Option<bool>("--reselect") { Description = "Reselect: pick a new endpoint even if the data plane is not known down" };
+        var reselect = new Option<bool>("--reselect")
+        {
+            Description = "Force a reselect: a new endpoint even if the data plane is not known down, past any heal-loop backoff",
+        };
+        var reason = ReasonOption.Create("in the connection's operator history");
         var wait = new Option<bool>("--wait") { Description = "Wait until the heal ends (Up: exit 0; Failed: exit 1)" };
         var timeout = new Option<TimeSpan?>("--timeout")
         {
@@ -20,8 +24,8 @@ public static class HealCommand
             HelpName = "duration",
             CustomParser = result => DurationParser.Parse(result, "--timeout"),
         };
-        var command = new Command("heal", "Heal a connection now (an Up one is restored; a Failed one tries again)") { id, reselect, wait, timeout };
-        return verb.Bind(command, async call =>
+        var command = new Command("heal", "Heal a connection now (an Up one is restored; a Failed one tries again)") { id, reselect, wait, timeout, reason };
+        return verb.Bind(command, parse => ReasonOption.Read(parse, reason), async (call, givenReason) =>
         {
             var connectionId = call.Parse.GetRequiredValue(id);
             var before = await call.ExistingAsync(connectionId);
@@ -31,7 +35,7 @@ public static class HealCommand
             }
 
             var grain = call.Connection(connectionId);
-            await (call.Parse.GetValue(reselect) ? grain.ReselectNow() : grain.HealNow()).WaitAsync(call.Cancellation);
+            await grain.HealByOperator(call.Parse.GetValue(reselect), givenReason).WaitAsync(call.Cancellation);
             var after = call.Parse.GetValue(wait)
                 ? await HealWaiter.UntilEndedAsync(call, connectionId, before, call.Parse.GetValue(timeout) ?? TimeSpan.FromSeconds(60))
                 : await grain.GetState().WaitAsync(call.Cancellation);

@@ -17,7 +17,11 @@ public sealed record ConnectionView(
     HealView? CurrentHeal,
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset? NextRefreshAt,
-    IReadOnlyList<HealView>? History)
+    IReadOnlyList<HealView>? History,
+    int LoopCycles,
+    bool Looping,
+    bool CloseForced,
+    IReadOnlyList<OperatorAction> OperatorActions)
 {
     public static ConnectionView Of(ConnectionSnapshot snapshot, bool withHistory) => new(
         snapshot.ConnectionId,
@@ -33,7 +37,11 @@ public sealed record ConnectionView(
         snapshot.CurrentHeal is { } current ? HealView.Of(current) : null,
         snapshot.NextAttemptAt,
         snapshot.NextRefreshAt,
-        withHistory ? [.. snapshot.History.Select(HealView.Of)] : null);
+        withHistory ? [.. snapshot.History.Select(HealView.Of)] : null,
+        snapshot.LoopCycles,
+        snapshot.Looping,
+        snapshot.CloseForced,
+        snapshot.OperatorActions);
 }
 
 /// <summary>One heal record in `--json` output; durations in milliseconds.</summary>

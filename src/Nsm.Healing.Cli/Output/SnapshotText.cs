@@ -41,6 +41,17 @@ public static class SnapshotText
             output.WriteLine($"healing      {current.Decision} after {current.Trigger}, attempt {current.Attempts}, next at {view.NextAttemptAt:HH:mm:ss.fff}{(current.Detail is null ? "" : $": {current.Detail}")}");
         }
 
+        if (view.LoopCycles > 0)
+        {
+            output.WriteLine($"heal loop    {view.LoopCycles} cycle(s) in the loop window{(view.Looping ? ": looping, reselects back off" : "")}");
+        }
+
+        if (view.CloseForced)
+        {
+            output.WriteLine("forced       closed by an operator without the NSMgr's confirmation");
+        }
+
+        WriteOperatorActions(output, view.OperatorActions);
         output.WriteLine();
         if (view.History is not { Count: > 0 } history)
         {
@@ -60,6 +71,24 @@ public static class SnapshotText
             heal.EndpointBefore == heal.EndpointAfter ? heal.EndpointAfter ?? "-" : $"{heal.EndpointBefore ?? "-"} -> {heal.EndpointAfter ?? "-"}",
             heal.IncidentId,
             heal.Detail ?? "",
+        ]));
+    }
+
+    private static void WriteOperatorActions(TextWriter output, IReadOnlyList<OperatorAction> actions)
+    {
+        if (actions.Count == 0)
+        {
+            return;
+        }
+
+        output.WriteLine();
+        output.WriteLine($"operator actions ({actions.Count}, oldest first):");
+        TextTable.Write(output, ["AT", "ACTION", "REASON", "OUTCOME"], actions.Select(action => (IReadOnlyList<string>)
+        [
+            action.At.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture),
+            action.Kind.ToString(),
+            action.Reason,
+            action.Outcome ?? "",
         ]));
     }
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using Nsm.Healing.Custody;
 using Nsm.Healing.Hosting;
 using Nsm.Healing.Identity;
 using Nsm.Healing.Monitoring;
@@ -49,6 +50,7 @@ public static class SiloConfiguration
         problems.AddRange(Bind(configuration, NsmgrClientOptions.Section, problems, new NsmgrClientOptions()).Problems());
         problems.AddRange(Bind(configuration, ConnectionGrainOptions.Section, problems, new ConnectionGrainOptions()).Problems());
         problems.AddRange(Bind(configuration, MonitorOptions.Section, problems, new MonitorOptions()).Problems());
+        problems.AddRange(Bind(configuration, CustodyOptions.Section, problems, new CustodyOptions()).Problems());
         Bind<IdentityOptions>(configuration, IdentityOptions.Section, problems);
 
         problems.AddRange(SiloOptionsValidator.Problems(options));

@@ -1,7 +1,12 @@
+using Nsm.Healing.Custody;
+
 namespace Nsm.Healing.Silo.Status;
 
-/// <summary>The body of GET /status: every NSMgr with registered connections, and the connections by phase over all of them.</summary>
-public sealed record ClusterStatus(IReadOnlyList<NsmgrStatus> Nsmgrs, IReadOnlyDictionary<string, int> Totals);
+/// <summary>
+/// The body of GET /status: every NSMgr with registered connections, the connections by phase over all of them, and the
+/// blast radius per NSMgr, forwarder and NSE with the quarantines in force (from every silo's census, as `nsm-heal top`).
+/// </summary>
+public sealed record ClusterStatus(IReadOnlyList<NsmgrStatus> Nsmgrs, IReadOnlyDictionary<string, int> Totals, BlastRadius BlastRadius);
 
 /// <summary>One NSMgr: its monitor stream, its connections by phase, and its heal admission.</summary>
 /// <param name="Unanswered">Registered connections whose grain did not answer (e.g. during a failover); counted in no phase.</param>

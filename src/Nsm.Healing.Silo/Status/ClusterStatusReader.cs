@@ -1,4 +1,5 @@
 using Nsm.Healing.Admission;
+using Nsm.Healing.Custody;
 using Nsm.Healing.Monitoring;
 
 namespace Nsm.Healing.Silo.Status;
@@ -49,7 +50,9 @@ public sealed class ClusterStatusReader
             totals[phase] += count;
         }
 
-        return new ClusterStatus(nsmgrs, totals);
+        // One call: the census is summed per silo already, however many connections there are.
+        var blastRadius = await _grains.GetGrain<IBlastRadiusGrain>(0).Read();
+        return new ClusterStatus(nsmgrs, totals, blastRadius);
     }
 
     private async Task<NsmgrStatus> ReadNsmgrAsync(string address, int toCount, CancellationToken cancellationToken)

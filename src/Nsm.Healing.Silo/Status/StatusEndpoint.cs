@@ -5,7 +5,10 @@ public static class StatusEndpoint
 {
     public const string Path = "/status";
 
-    public static IServiceCollection AddClusterStatus(this IServiceCollection services) => services.AddSingleton<ClusterStatusReader>();
+    public static IServiceCollection AddClusterStatus(this IServiceCollection services) =>
+        services.AddSingleton<ClusterStatusReader>()
+            // Kinds (NSMgr, forwarder, NSE) by name, so a script need not know the enum's numbers.
+            .ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
     public static WebApplication MapClusterStatus(this WebApplication app)
     {

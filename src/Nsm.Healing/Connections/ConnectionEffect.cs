@@ -90,6 +90,9 @@ public abstract record ConnectionEffect
     /// <summary>Moves the activation to a silo on <paramref name="Node"/>, where placement puts the connection.</summary>
     public sealed record MoveHome(string Node) : ConnectionEffect;
 
+    /// <summary>Tells the cluster's quarantine that this connection is in a heal loop (one-way).</summary>
+    public sealed record ReportLoop(Custody.LoopReport Report) : ConnectionEffect;
+
     /// <summary>Tells watchers (and the phase metric) the state as it is now.</summary>
     public sealed record Publish : ConnectionEffect;
 

@@ -21,7 +21,12 @@ public abstract record ConnectionInput
     public sealed record AdoptAsked(string NsmgrAddress, NetworkServiceRequest Request, HealPolicy Policy) : ConnectionInput;
 
     /// <summary>The NSC (or an operator) closes the connection; <paramref name="Reason"/> is what its record says, e.g. "closed by the NSC".</summary>
-    public sealed record CloseAsked(string Reason) : ConnectionInput;
+    /// <param name="OperatorReason">An operator's reason, recorded in the connection's operator history; null: the NSC's Close.</param>
+    /// <param name="Forced">End Closed even when the NSMgr does not confirm the Close.</param>
+    public sealed record CloseAsked(string Reason, string? OperatorReason = null, bool Forced = false) : ConnectionInput;
+
+    /// <summary>An operator asks to heal now (<paramref name="Reselect"/>: reselect, past any heal-loop backoff), for <paramref name="Reason"/>.</summary>
+    public sealed record OperatorHealAsked(bool Reselect, string Reason) : ConnectionInput;
 
     /// <summary>A heal trigger. <paramref name="About"/> is the connection a monitor event or a liveness check
     /// described; when given, a trigger about a connection already replaced is dropped.</summary>

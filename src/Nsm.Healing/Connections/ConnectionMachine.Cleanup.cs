@@ -17,7 +17,7 @@ public sealed partial class ConnectionMachine
             effects.Add(new DropBackstop());
         }
 
-        BecomeClosed(effects);
+        EndAfterClose(effects);
     }
 
     /// <summary>

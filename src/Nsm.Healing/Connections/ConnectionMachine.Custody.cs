@@ -17,17 +17,18 @@ public sealed partial class ConnectionMachine
     /// nothing on, so the NSE would keep it until our token expires. When the NSMgr may have forgotten the connection (a
     /// restore heal is under way, or an earlier Close went unanswered), a restore re-teaches it the path first.
     /// </summary>
-    private void SendFinalClose(string nsmgrAddress, bool relearnFirst, EffectBatch effects)
+    /// <param name="forced">An operator's forced Close: one the NSMgr does not confirm ends Closed all the same.</param>
+    private void SendFinalClose(string nsmgrAddress, bool relearnFirst, EffectBatch effects, bool forced = false)
     {
         if (relearnFirst && State.LastGoodRequest is { } lastGood)
         {
             var restore = HealRequests.Restore(lastGood);
-            _awaiting = new RelearningBeforeClose(nsmgrAddress, restore);
+            _awaiting = new RelearningBeforeClose(nsmgrAddress, restore, forced);
             effects.Add(new SendRequest(RequestPurpose.Relearn, nsmgrAddress, restore, State.Policy.RequestTimeout));
             return;
         }
 
-        _awaiting = new Awaiting.FinalClose(nsmgrAddress);
+        _awaiting = new Awaiting.FinalClose(nsmgrAddress, forced);
         effects.Add(new SendClose(ClosePurpose.Final, nsmgrAddress, HealRequests.ForClose(State.Connection!), State.Policy.RequestTimeout));
     }
 
@@ -44,8 +45,16 @@ public sealed partial class ConnectionMachine
                 break;
             case CallFailed failed when failed.CancelledByClose || failed.Error is not NsmRequestFailedException
                                         || NsmgrFailure.IsUnreachable(failed.StatusCode) || NsmgrFailure.IsIdentityFailure(failed.StatusCode):
-                // Not answered: the Close is owed still, retried (restore first) inside the token window.
-                OnFinalCloseFailed(relearn.NsmgrAddress, failed, effects);
+                // Not answered: the Close is owed still, retried (restore first) inside the token window; or, forced, ends now.
+                if (relearn.Forced)
+                {
+                    OnForcedCloseFailed(relearn.NsmgrAddress, failed, effects);
+                }
+                else
+                {
+                    OnFinalCloseFailed(relearn.NsmgrAddress, failed, effects);
+                }
+
                 return;
             case CallFailed refused:
                 // The NSMgr answered but could not restore (e.g. the endpoint is gone): nothing there to re-teach; Close all the same.
@@ -55,7 +64,7 @@ public sealed partial class ConnectionMachine
                 throw new InvalidOperationException($"{outcome.GetType().Name} arrived while re-teaching the NSMgr before a Close");
         }
 
-        SendFinalClose(relearn.NsmgrAddress, relearnFirst: false, effects);
+        SendFinalClose(relearn.NsmgrAddress, relearnFirst: false, effects, relearn.Forced);
     }
 
     /// <summary>
@@ -104,7 +113,7 @@ public sealed partial class ConnectionMachine
     }
 
     /// <summary>A restore sent before the final Close, and the request it re-sent.</summary>
-    private sealed record RelearningBeforeClose(string NsmgrAddress, NetworkServiceRequest Sent) : Awaiting;
+    private sealed record RelearningBeforeClose(string NsmgrAddress, NetworkServiceRequest Sent, bool Forced) : Awaiting;
 
     /// <summary>An orphan's Close at <paramref name="NsmgrAddress"/>.</summary>
     private sealed record ClosingOrphan(string NsmgrAddress, string Endpoint) : Awaiting;

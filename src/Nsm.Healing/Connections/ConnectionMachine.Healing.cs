@@ -217,6 +217,12 @@ public sealed partial class ConnectionMachine
         State.RefreshDueAt = null;
         State.NextAttemptAt = Now;
         effects.Add(new Observe(new ConnectionNote.HealStarted(State.CurrentHeal.IncidentId, trigger, decision)));
+        if (HealLoopDelay(trigger, decision, effects) is { } wait)
+        {
+            ScheduleAttempt(Now + wait, effects);
+            return;
+        }
+
         // The first attempt leaves at once: its claim stores the heal, and the backstop is registered alongside it.
         _healStartUnsaved = true;
         effects.Add(new EnsureBackstop(Alongside: true));
@@ -340,16 +346,7 @@ public sealed partial class ConnectionMachine
                 break;
             case RetryPlan.GiveUp giveUp:
                 var reason = $"{giveUp.Reason}; last error: {error.Message}";
-                var failed = heal with { Outcome = HealOutcome.Failed, EndedAt = Now, Detail = reason };
-                AppendHistory(failed);
-                ClearHealProgress();
-                State.Phase = ConnectionPhase.Failed;
-                State.Reason = reason;
-                effects.Add(new StopWakeup());
-                effects.Add(new DropBackstop());
-                Persist(Write.GiveUp, effects);
-                effects.Add(new Observe(new ConnectionNote.HealEnded(failed)));
-                effects.Add(new Publish());
+                GiveUp(heal with { Outcome = HealOutcome.Failed, EndedAt = Now, Detail = reason }, reason, effects);
                 break;
         }
     }

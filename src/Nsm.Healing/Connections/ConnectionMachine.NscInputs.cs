@@ -72,8 +72,9 @@ public sealed partial class ConnectionMachine
     }
 
     /// <summary>Close wins: it cancels any heal (its shell already stopped the call in flight); no heal runs after it.</summary>
-    private void OnClose(string reason, EffectBatch effects)
+    private void OnClose(CloseAsked close, EffectBatch effects)
     {
+        var reason = close.Reason;
         if (State.Phase is ConnectionPhase.None or ConnectionPhase.Closed or ConnectionPhase.Abandoned)
         {
             effects.Add(new EndWatches());
@@ -85,6 +86,14 @@ public sealed partial class ConnectionMachine
         {
             Attempt.Abandon(address, PermitReturn.CancelledByClose, effects);
         }
+
+        if (close.OperatorReason is { } operatorReason)
+        {
+            RecordOperatorAction(close.Forced ? OperatorActionKind.ForceClose : OperatorActionKind.Close, operatorReason);
+        }
+
+        // Whoever closes it, the connection ends Closed (a heal that gave up and is closed by the NSC too).
+        State.EndsAs = null;
 
         State.Phase = ConnectionPhase.Closing;
         State.Reason = State.Connection is null ? reason : CloseReason(reason, effects);
@@ -100,7 +109,7 @@ public sealed partial class ConnectionMachine
         effects.Add(new Publish());
         if (State.Connection is not null && State.NsmgrAddress is { } nsmgr)
         {
-            SendFinalClose(nsmgr, NsmgrMayHaveForgotten(), effects);
+            SendFinalClose(nsmgr, NsmgrMayHaveForgotten(), effects, close.Forced);
             return;
         }
 

@@ -54,6 +54,9 @@ public sealed partial class ConnectionMachine
             case (Awaiting.FinalClose close, CloseAnswered):
                 OnFinalCloseAnswered(close.NsmgrAddress, effects);
                 break;
+            case (Awaiting.FinalClose { Forced: true } close, CallFailed failed):
+                OnForcedCloseFailed(close.NsmgrAddress, failed, effects);
+                break;
             case (Awaiting.FinalClose close, CallFailed failed):
                 OnFinalCloseFailed(close.NsmgrAddress, failed, effects);
                 break;

@@ -117,7 +117,10 @@ public sealed partial class ConnectionMachine
                 OnAdopt(adopt, effects);
                 break;
             case CloseAsked close:
-                OnClose(close.Reason, effects);
+                OnClose(close, effects);
+                break;
+            case OperatorHealAsked operatorHeal:
+                OnOperatorHeal(operatorHeal, effects);
                 break;
             case Triggered { About: { } about } triggered when !MonitorEventRelevance.IsAboutCurrent(State.Connection, about):
                 effects.Add(new Observe(new ConnectionNote.StaleTrigger(triggered.Trigger, about.NetworkServiceEndpointName)));
@@ -213,7 +216,8 @@ public sealed partial class ConnectionMachine
 
         public sealed record Refresh(NetworkServiceRequest Sent) : Awaiting;
 
-        public sealed record FinalClose(string NsmgrAddress) : Awaiting;
+        /// <param name="Forced">An operator's forced Close: it ends the connection even when the NSMgr does not confirm it.</param>
+        public sealed record FinalClose(string NsmgrAddress, bool Forced = false) : Awaiting;
 
         public sealed record Writing(Write Write) : Awaiting;
     }

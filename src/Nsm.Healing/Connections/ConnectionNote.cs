@@ -55,6 +55,16 @@ public abstract record ConnectionNote
     /// <summary>The NSC is gone (its namespace has no process left): the connection closes, no heal.</summary>
     public sealed record NscGone(string Reason) : ConnectionNote;
 
+    /// <summary>A reselect lost its data plane soon after reaching Up, <paramref name="Cycles"/> times in the loop window:
+    /// the next reselect waits <paramref name="Delay"/>, and the loop is reported for quarantine.</summary>
+    public sealed record HealLoopDetected(string IncidentId, int Cycles, string Endpoint, TimeSpan Delay) : ConnectionNote;
+
+    /// <summary>A reselect named <paramref name="Endpoint"/>: NSEs of its network service are quarantined.</summary>
+    public sealed record ReselectSteered(string IncidentId, string Endpoint) : ConnectionNote;
+
+    /// <summary>An operator's forced Close was not confirmed by the NSMgr; the connection ended Closed anyway.</summary>
+    public sealed record CloseForced(string Error) : ConnectionNote;
+
     /// <summary>A write that failed; <paramref name="What"/> says what was lost and how it is repaired.</summary>
     public sealed record WriteFailed(string What, string Error) : ConnectionNote;
 

@@ -59,6 +59,19 @@ public sealed class ConnectionState
     /// <summary>The node whose silo alone serves this connection (the NSC's node); null: any silo.</summary>
     [Id(18)] public string? NodeName { get; set; }
 
+    /// <summary>When each recent heal-loop cycle was seen: a reselect that lost its data plane soon after reaching Up
+    /// (see ConnectionMachine.HealLoop). Only those inside the policy's loop window are kept.</summary>
+    [Id(23)] public List<DateTimeOffset> LoopCycles { get; set; } = [];
+
+    /// <summary>What the connection ends as once its final Close is done: Failed for a heal that gave up; null: Closed.</summary>
+    [Id(24)] public ConnectionPhase? EndsAs { get; set; }
+
+    /// <summary>What operators did to this connection and why, oldest first, bounded.</summary>
+    [Id(25)] public List<OperatorAction> OperatorActions { get; set; } = [];
+
+    /// <summary>Closed by an operator's forced Close that the NSMgr did not confirm: the NSMgr may still hold it.</summary>
+    [Id(26)] public bool CloseForced { get; set; }
+
     /// <summary>A fresh copy on every get: change it and set it back to keep a change.</summary>
     public NetworkServiceRequest? LastGoodRequest
     {
@@ -74,6 +87,8 @@ public sealed class ConnectionState
     {
         var copy = (ConnectionState)MemberwiseClone();
         copy.History = [.. History];
+        copy.LoopCycles = [.. LoopCycles];
+        copy.OperatorActions = [.. OperatorActions];
         return copy;
     }
 }

@@ -1,4 +1,5 @@
 using Nsm.Api;
+using Nsm.Healing.Custody;
 using Nsm.Healing.Decisions;
 using Nsm.Healing.Requests;
 
@@ -119,20 +120,20 @@ public sealed class HealAttempt(string connectionId)
                 effects.Add(new ConnectionEffect.FindHeld(address, state.Connection!, state.Policy.RequestTimeout));
                 return null;
             case (Stage.Claiming, ConnectionInput.StorageWritten):
-                CloseOldOrRequest(state, env.Now, effects);
+                CloseOldOrRequest(state, env, effects);
                 return null;
             case (Stage.FindingHeld, ConnectionInput.HeldFound { Held: { } held }) when !MonitorEventRelevance.IsAboutCurrent(state.Connection, held):
                 // An earlier attempt was carried out: the NSMgr moved the connection already (closing the old one on the
                 // way). Moving it again would answer one data-plane fault twice; the heal refreshes where it went instead.
                 state.OldConnectionClosed = true;
-                SendRequest(state, effects, HealRequests.Restore(HealRequests.WithAnswer(state.LastGoodRequest!, held)));
+                SendRequest(state, env, effects, HealRequests.Restore(HealRequests.WithAnswer(state.LastGoodRequest!, held)));
                 return null;
             case (Stage.FindingHeld, ConnectionInput.HeldFound):
-                CloseOldOrRequest(state, env.Now, effects);
+                CloseOldOrRequest(state, env, effects);
                 return null;
             case (Stage.FindingHeld, ConnectionInput.CallFailed { CancelledByClose: false } refused) when AnsweredByNsmgr(refused):
                 // The NSMgr would not say (e.g. it does not serve the query): heal as planned.
-                CloseOldOrRequest(state, env.Now, effects);
+                CloseOldOrRequest(state, env, effects);
                 return null;
             case (Stage.Claiming, ConnectionInput.StorageFailed failed):
                 state.AttemptStartedAt = null;
@@ -142,7 +143,7 @@ public sealed class HealAttempt(string connectionId)
                 return new AttemptEnd.ClaimFailed(failed.Error, failed.Conflict);
             case (Stage.ClosingOld, ConnectionInput.CloseAnswered):
                 state.OldConnectionClosed = true;
-                SendRequest(state, effects);
+                SendRequest(state, env, effects);
                 return null;
             case (Stage.Requesting, ConnectionInput.RequestAnswered answered):
                 var sent = _sent!;
@@ -150,7 +151,7 @@ public sealed class HealAttempt(string connectionId)
                 return new AttemptEnd.Healed(sent, answered.Answer, answered.TokenValidFor);
             case (Stage.ClosingOld, ConnectionInput.CallFailed { CancelledByClose: false } refused) when AnsweredByNsmgr(refused):
                 state.OldConnectionClosed = true;
-                SendRequest(state, effects);
+                SendRequest(state, env, effects);
                 return null;
             case (Stage.FindingHeld or Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed { CancelledByClose: true }):
                 End(address, PermitReturn.CancelledByClose, effects);
@@ -185,25 +186,34 @@ public sealed class HealAttempt(string connectionId)
     /// the NSMgr did not answer fails the attempt (a Request sent once it is back would leave the old NSE holding the
     /// connection); one it answered with an error is done: there is nothing left there to close.
     /// </summary>
-    private void CloseOldOrRequest(ConnectionState state, DateTimeOffset now, EffectBatch effects)
+    private void CloseOldOrRequest(ConnectionState state, IConnectionEnvironment env, EffectBatch effects)
     {
         if (state.CurrentHeal!.Decision == HealDecision.Reselect && !state.OldConnectionClosed)
         {
             _stage = Stage.ClosingOld;
-            TokenWindow.NoteIfClosed(state, ClosePurpose.BeforeReselect, now, effects);
+            TokenWindow.NoteIfClosed(state, ClosePurpose.BeforeReselect, env.Now, effects);
             effects.Add(new ConnectionEffect.SendClose(
                 ClosePurpose.BeforeReselect, state.NsmgrAddress!, HealRequests.ForClose(state.Connection!), state.Policy.RequestTimeout));
             return;
         }
 
-        SendRequest(state, effects);
+        SendRequest(state, env, effects);
     }
 
-    private void SendRequest(ConnectionState state, EffectBatch effects, NetworkServiceRequest? request = null)
+    private void SendRequest(ConnectionState state, IConnectionEnvironment env, EffectBatch effects, NetworkServiceRequest? request = null)
     {
         _stage = Stage.Requesting;
         var lastGood = state.LastGoodRequest!;
         _sent = request ?? (state.CurrentHeal!.Decision == HealDecision.Restore ? HealRequests.Restore(lastGood) : HealRequests.Reselect(lastGood));
+        if (request is null
+            && state.CurrentHeal!.Decision == HealDecision.Reselect
+            && ReselectSteering.Choose(env.Quarantine, lastGood.Connection.NetworkService, PathHops.Nse(lastGood.Connection), connectionId, env.Now) is { } nse)
+        {
+            // Away from a quarantined NSE: naming the endpoint is the one steer a Request has (see ReselectSteering).
+            _sent.Connection.NetworkServiceEndpointName = nse;
+            effects.Add(new ConnectionEffect.Observe(new ConnectionNote.ReselectSteered(state.CurrentHeal.IncidentId, nse)));
+        }
+
         effects.Add(new ConnectionEffect.SendRequest(RequestPurpose.Heal, state.NsmgrAddress!, _sent, state.Policy.RequestTimeout));
     }
 

@@ -14,6 +14,9 @@ public interface IConnectionEnvironment
     /// <summary>Whether the cluster has an active silo on <paramref name="node"/>, as this silo knows now.</summary>
     bool NodeHasSilo(string node);
 
+    /// <summary>The cluster's quarantines as this silo last heard of them, and where healthy NSEs are.</summary>
+    Custody.QuarantineSnapshot Quarantine { get; }
+
     /// <summary>A uniform draw from [0, 1) for backoff jitter.</summary>
     double NextJitter();
 

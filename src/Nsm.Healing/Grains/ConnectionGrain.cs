@@ -96,6 +96,7 @@ public sealed partial class ConnectionGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.PhaseChanged(_countedPhase, ConnectionPhase.None);
+        LeaveCensus();
         ReleaseNamespace();
         await SettleBackstopRegistration();
         _close.Dispose();
@@ -368,6 +369,9 @@ public sealed partial class ConnectionGrain(
             case Publish:
                 PublishSnapshot();
                 break;
+            case ReportLoop loop:
+                ReportLoopToQuarantine(loop.Report);
+                break;
             case EndWatches:
                 _watchers.CompleteAll();
                 break;
@@ -594,6 +598,7 @@ public sealed partial class ConnectionGrain(
     private ConnectionSnapshot Snapshot()
     {
         var current = _shown;
+        var loop = ConnectionMachine.LoopStatus(current, time.GetUtcNow());
         return new ConnectionSnapshot
         {
             ConnectionId = Id,
@@ -606,6 +611,10 @@ public sealed partial class ConnectionGrain(
             NextAttemptAt = current.NextAttemptAt,
             NextRefreshAt = current.RefreshDueAt,
             History = current.History.ToArray(),
+            LoopCycles = loop.Cycles,
+            Looping = loop.Looping,
+            OperatorActions = current.OperatorActions.ToArray(),
+            CloseForced = current.CloseForced,
         };
     }
 
@@ -625,5 +634,6 @@ public sealed partial class ConnectionGrain(
     {
         metrics.PhaseChanged(_countedPhase, _shown.Phase);
         _countedPhase = _shown.Phase;
+        CountInCensus();
     }
 }

@@ -193,6 +193,18 @@ internal static partial class ConnectionGrainLog
             case ConnectionNote.RequestUpdated updated:
                 RequestUpdated(logger, connectionId, updated.Change, updated.Endpoint);
                 break;
+            case ConnectionNote.HealLoopDetected loop:
+                metrics.HealLoop();
+                HealLoopDetected(logger, loop.IncidentId, connectionId, loop.Cycles, loop.Endpoint, loop.Delay);
+                break;
+            case ConnectionNote.ReselectSteered steered:
+                metrics.ReselectSteered();
+                ReselectSteered(logger, steered.IncidentId, connectionId, steered.Endpoint);
+                break;
+            case ConnectionNote.CloseForced forced:
+                metrics.CloseForced();
+                CloseForced(logger, connectionId, forced.Error);
+                break;
             default:
                 throw new InvalidOperationException($"no log or metric for {note.GetType().Name}");
         }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Admission;
+using Nsm.Healing.Custody;
 using Microsoft.Extensions.Logging;
 using Nsm.Healing.Decisions;
 using Nsm.Healing.Identity;
@@ -72,7 +73,24 @@ public static class HealingSiloBuilderExtensions
         services.TryAddSingleton<NodeNamespaces>();
         services.TryAddSingleton<INscNamespaces>(provider => provider.GetRequiredService<NodeNamespaces>());
         services.AddHostedService<NscNamespaceWatch>();
+        AddCustody(services);
         return builder;
+    }
+
+    /// <summary>
+    /// Heal-loop quarantine and the blast-radius census. The host binds "Nsm:Custody" (<see cref="CustodyOptions"/>); an
+    /// orphan audit replaces <see cref="IOrphanTally"/> to feed the orphan counts.
+    /// </summary>
+    private static void AddCustody(IServiceCollection services)
+    {
+        services.AddOptions<CustodyOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CustodyOptions>>(new NamedRuleValidator<CustodyOptions>(o => o.Problems()));
+        services.TryAddSingleton<ConnectionCensus>();
+        services.TryAddSingleton<QuarantineView>();
+        services.TryAddSingleton<IOrphanTally, NoOrphans>();
+        services.TryAddSingleton<CustodyMetrics>();
+        services.AddSingleton<CustodyReporter>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<CustodyReporter>());
     }
 
     /// <summary>

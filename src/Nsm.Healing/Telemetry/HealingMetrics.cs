@@ -27,6 +27,9 @@ public sealed class HealingMetrics
     private readonly Counter<long> _orphans;
     private readonly Counter<long> _readoptions;
     private readonly Histogram<double> _orphanAudit;
+    private readonly Counter<long> _healLoops;
+    private readonly Counter<long> _reselectsSteered;
+    private readonly Counter<long> _closesForced;
 
     public HealingMetrics(IMeterFactory meters)
     {
@@ -46,6 +49,9 @@ public sealed class HealingMetrics
         _orphans = meter.CreateCounter<long>("nsm.orphans", "{connection}", "Orphans the audit found at an NSMgr (ours, no grain owns them), by nsmgr and outcome");
         _readoptions = meter.CreateCounter<long>("nsm.readoptions", "{connection}", "Connections an NSC asked for again and got back on the same path, by the phase they were in");
         _orphanAudit = meter.CreateHistogram<double>("nsm.orphan_audit.duration", "s", "One orphan audit of an NSMgr's snapshot, from its arrival to every verdict");
+        _healLoops = meter.CreateCounter<long>("nsm.heal_loops", "{cycle}", "Reselects held back because the connection is in a heal loop");
+        _reselectsSteered = meter.CreateCounter<long>("nsm.reselects.steered", "{reselect}", "Reselects that named a healthy NSE because NSEs of their service are quarantined");
+        _closesForced = meter.CreateCounter<long>("nsm.closes.forced", "{connection}", "Connections an operator force-closed that the NSMgr did not confirm");
         _closesTooLate = meter.CreateCounter<long>("nsm.closes.too_late", "{close}", "Closes sent after the last token we sent had expired, by purpose");
     }
 
@@ -122,6 +128,11 @@ public sealed class HealingMetrics
     public void Readopted(ConnectionPhase from) => _readoptions.Add(1, Tag("from", from));
 
     public void OrphanAudited(TimeSpan duration) => _orphanAudit.Record(duration.TotalSeconds);
+    public void HealLoop() => _healLoops.Add(1);
+
+    public void ReselectSteered() => _reselectsSteered.Add(1);
+
+    public void CloseForced() => _closesForced.Add(1);
 
     public void CloseTooLate(ClosePurpose purpose) => _closesTooLate.Add(1, Tag("purpose", purpose));
 

@@ -65,6 +65,10 @@ internal sealed class FakeConnectionGrain(string connectionId) : IConnectionGrai
 
     public Task ReselectNow() => throw new NotSupportedException();
 
+    public Task HealByOperator(bool reselect, string reason) => throw new NotSupportedException();
+
+    public Task CloseByOperator(string reason, bool force) => throw new NotSupportedException();
+
     public Task Pause(string reason) => throw new NotSupportedException();
 
     public Task Resume() => throw new NotSupportedException();

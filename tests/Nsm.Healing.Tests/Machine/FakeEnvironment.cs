@@ -18,6 +18,8 @@ internal sealed class FakeEnvironment : IConnectionEnvironment
 
     public double Jitter { get; set; } = 0.5;
 
+    public Nsm.Healing.Custody.QuarantineSnapshot Quarantine { get; set; } = Nsm.Healing.Custody.QuarantineSnapshot.Empty;
+
     public HashSet<string> DeadSilos { get; } = [];
 
     public double NextJitter() => Jitter;

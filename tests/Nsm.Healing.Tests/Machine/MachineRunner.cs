@@ -93,6 +93,9 @@ internal sealed class MachineRunner
     /// <summary>How long the token sent with each accepted Request is valid, as the client reports it; null: none sent.</summary>
     public TimeSpan? TokenValidFor { get; set; }
 
+    /// <summary>Heal loops the machine reported to the cluster's quarantine.</summary>
+    public List<Nsm.Healing.Custody.LoopReport> LoopReports { get; } = [];
+
     /// <summary>What the machine reported for logs and metrics, in order.</summary>
     public List<ConnectionNote> Notes { get; } = [];
     /// <summary>The NSC namespace the activation holds (the inodeURL it was told to hold), if any.</summary>
@@ -266,6 +269,9 @@ internal sealed class MachineRunner
             case MoveHome move:
                 MovedHome.Add(move.Node);
                 break;
+            case ReportLoop loop:
+                LoopReports.Add(loop.Report);
+                break;
             case ReplenishStandingPermit or EnsureMonitored or StopMonitoring or Publish or EndWatches or Answer:
                 break;
             default:
@@ -287,7 +293,7 @@ internal sealed class MachineRunner
             return new CallFailed(new OperationCanceledException("closed"), "Cancelled", CancelledByClose: true);
         }
 
-        var endpoint = decision == HealDecision.Reselect || send.Purpose == RequestPurpose.Initial
+        var endpoint = (decision == HealDecision.Reselect && send.Request.Connection.NetworkServiceEndpointName.Length == 0) || send.Purpose == RequestPurpose.Initial
             ? $"nse-{_nextEndpoint++}"
             : send.Request.Connection.NetworkServiceEndpointName;
         Calls.Add(new SentCall(Env.Now, send.Purpose.ToString(), endpoint, decision, ClosedByNsc));
