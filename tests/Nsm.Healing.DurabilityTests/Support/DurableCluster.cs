@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Nsm.Healing.LocalProcesses;
 using Nsm.Simulator;
+using Nsm.Simulator.DataPlane;
 using Nsm.Simulator.Topology;
 using Orleans.Configuration;
 using Xunit.Abstractions;
@@ -56,13 +57,15 @@ public sealed class DurableCluster : IAsyncDisposable
 
     /// <param name="topology">The simulator's topology; by default one node with two NSEs.</param>
     /// <param name="redisFsyncEveryWrite">Redis with <c>appendfsync always</c>, for tests that SIGKILL Redis itself.</param>
-    public static async Task<DurableCluster> StartAsync(int silos, ITestOutputHelper log, SimulatorTopology? topology = null, bool redisFsyncEveryWrite = false)
+    /// <param name="dataPlane">The simulator's data plane: modelled by default, kernel vWires for the chaos run's kernel variant.</param>
+    public static async Task<DurableCluster> StartAsync(
+        int silos, ITestOutputHelper log, SimulatorTopology? topology = null, bool redisFsyncEveryWrite = false, DataPlaneMode dataPlane = DataPlaneMode.Model)
     {
         var redis = await RedisServer.StartAsync(fsyncEveryWrite: redisFsyncEveryWrite);
         NsmSimulator simulator;
         try
         {
-            simulator = await NsmSimulator.StartAsync(topology ?? SimulatorTopology.Default(nodes: 1, nsesPerNode: 2));
+            simulator = await NsmSimulator.StartAsync(topology ?? SimulatorTopology.Default(nodes: 1, nsesPerNode: 2), dataPlane: dataPlane);
         }
         catch
         {
