@@ -52,7 +52,7 @@ public sealed class ChaosRunTests(ITestOutputHelper output)
 
         var ledger = new ChaosLedger();
         await using var probe = NscLivenessProbe.Start(cluster.Client, cluster.Simulator, ids, ledger);
-        await FaultsAndChecksAsync(cluster, schedule, ids, registered, ledger, probe, _ => Task.FromResult<IReadOnlyList<string>>([]));
+        await FaultsAndChecksAsync(cluster, schedule, ids, registered, ledger, probe, Connections.FastPolicy, _ => Task.FromResult<IReadOnlyList<string>>([]));
     }
 
     private async Task RunKernelAsync(ChaosTopology topology, ChaosSchedule schedule)
@@ -68,12 +68,13 @@ public sealed class ChaosRunTests(ITestOutputHelper output)
 
         var ledger = new ChaosLedger();
         await using var probe = NscLivenessProbe.StartPinging(cluster.Client, nscs, ids, ledger);
-        await FaultsAndChecksAsync(cluster, schedule, ids, registered, ledger, probe, final => ChaosKernelChecks.ViolationsAsync(cluster.Simulator, nscs, ledger, final));
+        await FaultsAndChecksAsync(
+            cluster, schedule, ids, registered, ledger, probe, KernelNscs.Policy, final => ChaosKernelChecks.ViolationsAsync(cluster.Simulator, nscs, ledger, final));
     }
 
     private async Task FaultsAndChecksAsync(
         DurableCluster cluster, ChaosSchedule schedule, IReadOnlyList<string> ids, IReadOnlyDictionary<string, ConnectionSnapshot> registered,
-        ChaosLedger ledger, NscLivenessProbe probe, Func<IReadOnlyDictionary<string, ConnectionSnapshot>, Task<IReadOnlyList<string>>> moreChecks)
+        ChaosLedger ledger, NscLivenessProbe probe, HealPolicy policy, Func<IReadOnlyDictionary<string, ConnectionSnapshot>, Task<IReadOnlyList<string>>> moreChecks)
     {
         var executor = new ChaosExecutor(cluster, ids, ledger);
         var chaos = Stopwatch.StartNew();
@@ -84,7 +85,7 @@ public sealed class ChaosRunTests(ITestOutputHelper output)
         var recovered = chaos.Elapsed - faultsStopped;
         cluster.Note($"every silo ready, Redis and NSMgrs up, closes done {recovered.TotalSeconds:F1} s later");
 
-        var convergence = new ChaosConvergence(cluster, ids, ledger);
+        var convergence = new ChaosConvergence(cluster, ids, ledger, policy.RequestTimeout);
         var final = await convergence.WaitAsync(ConvergenceTimeout);
         var timeToConverge = chaos.Elapsed - faultsStopped;
 
