@@ -126,6 +126,12 @@ public sealed class NsmSimulator : IAsyncDisposable
     /// <summary>Connection ids (the NSCs') this NSE holds now.</summary>
     public IReadOnlyList<string> ConnectionsAt(string nse) => _simulation.ConnectionsAt(nse);
 
+    /// <summary>
+    /// Connection ids (the NSCs') whose current wiring passes this forwarder or ends at this NSE, whether it works or not,
+    /// each with the NSE it ends at. Reads no data plane, so it stays cheap where <see cref="WiringOf"/> asks the kernel.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ConnectionsWiredThrough(string element) => _simulation.ConnectionsWiredThrough(element);
+
     /// <summary>Connection ids (the NSCs') this NSMgr remembers now; empty after a restart.</summary>
     public IReadOnlyList<string> ConnectionsKnownBy(string nsmgr) => _simulation.ConnectionsKnownBy(nsmgr);
 

@@ -99,6 +99,12 @@ internal sealed class Simulation : IDisposable
         return [.. state.Fabric.AllWires().Where(w => w.Nse.Name == nse && state.Fabric.IsHeldByNse(w)).Select(w => w.ConnectionId)];
     });
 
+    /// <summary>Connections whose current wiring passes this forwarder or ends at this NSE, working or not, with that NSE: no data-plane read.</summary>
+    public IReadOnlyDictionary<string, string> ConnectionsWiredThrough(string element) => Inspect<IReadOnlyDictionary<string, string>>(state =>
+        state.Fabric.AllWires()
+            .Where(w => state.Fabric.CurrentWire(w.ConnectionId) == w && (w.Nse.Name == element || w.Forwarders.Any(f => f.Name == element)))
+            .ToDictionary(w => w.ConnectionId, w => w.Nse.Name, StringComparer.Ordinal));
+
     public IReadOnlyList<string> ConnectionsKnownBy(string nsmgr) =>
         Inspect<IReadOnlyList<string>>(state => [.. state.NsmgrNamed(nsmgr).Connections.Keys]);
 

@@ -51,4 +51,19 @@ public sealed class ForwarderFaultTests
         Assert.True(sim.IsDataPlaneUp("c-1"));
         Assert.False(sim.IsDataPlaneUp("c-2"));
     }
+
+    [Fact]
+    public async Task Connections_wired_through_a_killed_forwarder_or_to_an_nse_are_listed_with_their_nse()
+    {
+        await using var sim = await Sim.StartAsync(Sim.OneNodeTwoNses());
+        using var nsc = new NscClient(sim.NsmgrAddress("nsmgr-1"));
+        await nsc.RequestAsync("c-1");
+        await nsc.RequestAsync("c-2", endpoint: "nse-1b");
+
+        sim.Faults.KillForwarder("fwd-1a");
+
+        Assert.Equal([("c-1", "nse-1a"), ("c-2", "nse-1b")], sim.ConnectionsWiredThrough("fwd-1a").OrderBy(c => c.Key).Select(c => (c.Key, c.Value)));
+        Assert.Equal([("c-2", "nse-1b")], sim.ConnectionsWiredThrough("nse-1b").Select(c => (c.Key, c.Value)));
+        Assert.Empty(sim.ConnectionsWiredThrough("fwd-1b"));
+    }
 }

@@ -85,8 +85,28 @@ internal sealed class KernelVWires : IDisposable
         }
     }
 
-    /// <summary>Deletes the pair (both ends go with either), as a dying forwarder's data plane vanishes; the NSC's namespace stays held for reads.</summary>
-    public void Cut(KernelVWire vwire) => DeleteLink(vwire);
+    /// <summary>
+    /// Deletes the pairs (both ends go with either), as a dying forwarder's data plane vanishes; the NSCs' namespaces stay
+    /// held for reads. One <c>ip</c> per NSE namespace, since the simulation waits while it runs; where that batch meets
+    /// a pair already gone, pair by pair.
+    /// </summary>
+    public void Cut(IEnumerable<KernelVWire> vwires)
+    {
+        foreach (var atNse in vwires.GroupBy(vwire => vwire.NseNamespace))
+        {
+            try
+            {
+                IpRoute.Batch(NetnsRef.Named(atNse.Key), atNse.Select(vwire => $"link del {vwire.NseInterface}"));
+            }
+            catch (KernelCommandException)
+            {
+                foreach (var vwire in atNse)
+                {
+                    DeleteLink(vwire);
+                }
+            }
+        }
+    }
 
     /// <summary>The NSE end goes down: the NSC end loses its carrier, no address or route of the NSC's is touched.</summary>
     public void Break(KernelVWire vwire)
@@ -116,11 +136,7 @@ internal sealed class KernelVWires : IDisposable
     {
         if (_nseNamespaces.Remove(nse, out var name))
         {
-            foreach (var vwire in _live.Where(v => v.NseNamespace == name))
-            {
-                DeleteLink(vwire);
-            }
-
+            Cut(_live.Where(v => v.NseNamespace == name));
             OwnedNetworkNamespaces.Delete(name);
         }
     }

@@ -160,14 +160,8 @@ internal sealed class FabricState
         }
     }
 
-    /// <summary>A forwarder on the wiring died: its veth pair goes with it.</summary>
-    public void CutVWire(Wire wire)
-    {
-        if (wire.VWire is { } vwire)
-        {
-            _kernel?.Cut(vwire);
-        }
-    }
+    /// <summary>A forwarder on these wirings died: their veth pairs go with it.</summary>
+    public void CutVWires(IEnumerable<Wire> wires) => _kernel?.Cut(wires.Select(wire => wire.VWire).OfType<KernelVWire>());
 
     /// <summary>"Break data plane": flagged in the model, the NSE end set down in the kernel.</summary>
     public void Break(Wire wire)

@@ -93,10 +93,7 @@ internal sealed class FabricFaults(SimulationState state, OutageNotifier outages
     /// <summary>A crashed forwarder's dataplane vanishes: the veth pairs it made are deleted.</summary>
     private void CutVWiresThrough(Forwarder forwarder)
     {
-        foreach (var wire in state.Fabric.AllWires().Where(w => w.Forwarders.Any(f => f.Name == forwarder.Name && f.Incarnation == forwarder.Incarnation)))
-        {
-            state.Fabric.CutVWire(wire);
-        }
+        state.Fabric.CutVWires([.. state.Fabric.AllWires().Where(w => w.Forwarders.Any(f => f.Name == forwarder.Name && f.Incarnation == forwarder.Incarnation))]);
     }
 
     private int ReportDownThrough(Forwarder forwarder)

@@ -8,14 +8,15 @@ namespace Nsm.Healing.DurabilityTests.Chaos;
 /// vWire that works at the simulator and ends at the NSE the grain names — and every NSMgr has exactly one monitor
 /// stream (invariant 5); meanwhile it watches that no heal sits without a retry (invariant 4).
 /// </summary>
-public sealed class ChaosConvergence(DurableCluster cluster, IReadOnlyList<string> ids, ChaosLedger ledger)
+/// <param name="requestTimeout">The connections' heal policy's request timeout: how long a heal's attempt may take.</param>
+public sealed class ChaosConvergence(DurableCluster cluster, IReadOnlyList<string> ids, ChaosLedger ledger, TimeSpan requestTimeout)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, ConnectionSnapshot> _latest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _errors = new(StringComparer.Ordinal);
 
-    public HealingWithoutRetryWatch Watch { get; } = new(cluster.Redis, cluster.ServiceId);
+    public HealingWithoutRetryWatch Watch { get; } = new(cluster.Redis, cluster.ServiceId, requestTimeout);
 
     /// <returns>Every connection's snapshot, all read after the last one converged.</returns>
     public async Task<IReadOnlyDictionary<string, ConnectionSnapshot>> WaitAsync(TimeSpan timeout)

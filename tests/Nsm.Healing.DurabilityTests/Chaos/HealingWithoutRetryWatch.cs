@@ -9,9 +9,10 @@ namespace Nsm.Healing.DurabilityTests.Chaos;
 /// reminder, so a heal counts as stuck only when it is seen that way with no progress (same heal, same attempts) for
 /// longer than <see cref="Patience"/>: longer than a Close and a Request can take together.
 /// </summary>
-public sealed class HealingWithoutRetryWatch(RedisServer redis, string serviceId)
+/// <param name="requestTimeout">The connections' heal policy's request timeout.</param>
+public sealed class HealingWithoutRetryWatch(RedisServer redis, string serviceId, TimeSpan requestTimeout)
 {
-    public static readonly TimeSpan Patience = (2 * Connections.FastPolicy.RequestTimeout) + TimeSpan.FromSeconds(4);
+    public TimeSpan Patience { get; } = (2 * requestTimeout) + TimeSpan.FromSeconds(4);
 
     private readonly Dictionary<string, (string Heal, DateTimeOffset Since)> _suspects = new(StringComparer.Ordinal);
     private readonly List<string> _violations = [];

@@ -39,15 +39,19 @@ public static class Connections
     };
 
     /// <summary>Requests every connection through its grain, a few at a time; returns each one's first snapshot (Up).</summary>
-    public static async Task<IReadOnlyDictionary<string, ConnectionSnapshot>> RegisterAsync(IClusterClient client, string nsmgrAddress, IReadOnlyList<string> ids)
+    public static Task<IReadOnlyDictionary<string, ConnectionSnapshot>> RegisterAsync(IClusterClient client, string nsmgrAddress, IReadOnlyList<string> ids) =>
+        RegisterAsync(client, [.. ids.Select(id => RequestFor(id, nsmgrAddress))]);
+
+    /// <summary>Sends each request through its connection's grain, a few at a time; returns each one's first snapshot (Up).</summary>
+    public static async Task<IReadOnlyDictionary<string, ConnectionSnapshot>> RegisterAsync(IClusterClient client, IReadOnlyList<ConnectionRequest> requests)
     {
         using var concurrency = new SemaphoreSlim(16);
-        var snapshots = await Task.WhenAll(ids.Select(async id =>
+        var snapshots = await Task.WhenAll(requests.Select(async request =>
         {
             await concurrency.WaitAsync();
             try
             {
-                return await RequestWithRetriesAsync(client.GetGrain<IConnectionGrain>(id), RequestFor(id, nsmgrAddress));
+                return await RequestWithRetriesAsync(client.GetGrain<IConnectionGrain>(request.Request.Connection.Id), request);
             }
             finally
             {

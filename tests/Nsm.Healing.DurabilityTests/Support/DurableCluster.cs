@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Nsm.Healing.LocalProcesses;
 using Nsm.Simulator;
+using Nsm.Simulator.DataPlane;
 using Nsm.Simulator.Topology;
 using Orleans.Configuration;
 using Xunit.Abstractions;
@@ -57,14 +58,16 @@ public sealed class DurableCluster : IAsyncDisposable
     /// <param name="topology">The simulator's topology; by default one node with two NSEs.</param>
     /// <param name="redisFsyncEveryWrite">Redis with <c>appendfsync always</c>, for tests that SIGKILL Redis itself.</param>
     /// <param name="nodes">The node of each silo (<c>Nsm:Cluster:NodeName</c>), in order; by default none names a node.</param>
+    /// <param name="dataPlane">The simulator's data plane: modelled by default, kernel vWires for the chaos run's kernel variant.</param>
     public static async Task<DurableCluster> StartAsync(
-        int silos, ITestOutputHelper log, SimulatorTopology? topology = null, bool redisFsyncEveryWrite = false, IReadOnlyList<string>? nodes = null)
+        int silos, ITestOutputHelper log, SimulatorTopology? topology = null, bool redisFsyncEveryWrite = false,
+        IReadOnlyList<string>? nodes = null, DataPlaneMode dataPlane = DataPlaneMode.Model)
     {
         var redis = await RedisServer.StartAsync(fsyncEveryWrite: redisFsyncEveryWrite);
         NsmSimulator simulator;
         try
         {
-            simulator = await NsmSimulator.StartAsync(topology ?? SimulatorTopology.Default(nodes: 1, nsesPerNode: 2));
+            simulator = await NsmSimulator.StartAsync(topology ?? SimulatorTopology.Default(nodes: 1, nsesPerNode: 2), dataPlane: dataPlane);
         }
         catch
         {

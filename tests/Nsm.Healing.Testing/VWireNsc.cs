@@ -3,7 +3,7 @@ using System.Text.Json;
 using Nsm.Netns;
 using Nsm.Simulator.DataPlane;
 
-namespace Nsm.Healing.IntegrationTests.Support;
+namespace Nsm.Healing.Testing;
 
 /// <summary>
 /// An NSC with a kernel interface to come: a named namespace <c>nsmtest-PID-N</c> (leftovers of a crashed run are swept
