@@ -43,22 +43,11 @@ public sealed partial class ConnectionMachine
                 TakeAnswer(relearn.Sent, answered.Answer, answered.TokenValidFor);
                 effects.Add(new Observe(new ConnectionNote.RelearnedBeforeClose(null)));
                 break;
-            case CallFailed failed when failed.CancelledByClose || failed.Error is not NsmRequestFailedException
-                                        || NsmgrFailure.IsUnreachable(failed.StatusCode) || NsmgrFailure.IsIdentityFailure(failed.StatusCode):
-                // Not answered: the Close is owed still, retried (restore first) inside the token window; or, forced, ends now.
-                if (relearn.Forced)
-                {
-                    OnForcedCloseFailed(relearn.NsmgrAddress, failed, effects);
-                }
-                else
-                {
-                    OnFinalCloseFailed(relearn.NsmgrAddress, failed, effects);
-                }
-
-                return;
-            case CallFailed refused:
-                // The NSMgr answered but could not restore (e.g. the endpoint is gone): nothing there to re-teach; Close all the same.
-                effects.Add(new Observe(new ConnectionNote.RelearnedBeforeClose(refused.Error.Message)));
+            case CallFailed failed:
+                // Re-teaching is best effort: whether the NSMgr refused the restore (its endpoint is gone) or failed it
+                // (down, or a failure further along the path), the Close goes all the same. It may still reach the NSE,
+                // and one the NSMgr does not answer is retried, restore first, inside the token window.
+                effects.Add(new Observe(new ConnectionNote.RelearnedBeforeClose(failed.Error.Message)));
                 break;
             default:
                 throw new InvalidOperationException($"{outcome.GetType().Name} arrived while re-teaching the NSMgr before a Close");

@@ -12,7 +12,7 @@ namespace Nsm.Healing.Connections;
 /// </summary>
 public sealed class HealAttempt(string connectionId)
 {
-    private enum Stage { Idle, TakingStandingPermit, AskingAdmission, Claiming, FindingHeld, ClosingOld, Requesting }
+    private enum Stage { Idle, TakingStandingPermit, AskingAdmission, Claiming, FindingHeld, RelearningOld, ClosingOld, Requesting }
 
     private sealed record Permit(string Holder, bool Standing);
 
@@ -128,7 +128,27 @@ public sealed class HealAttempt(string connectionId)
                 state.OldConnectionClosed = true;
                 SendRequest(state, env, effects, HealRequests.Restore(HealRequests.WithAnswer(state.LastGoodRequest!, held)));
                 return null;
+            case (Stage.FindingHeld, ConnectionInput.HeldFound { Held: null }) when ClosesOldFirst(state):
+                // The NSMgr does not know the connection at all: it restarted and forgot it. Its Close would then pass
+                // nothing on (upstream's begin answers it with success) and the old NSE would keep the connection until
+                // our token expired. A restore re-teaches it the path first, so the Close reaches the old NSE.
+                _stage = Stage.RelearningOld;
+                _sent = HealRequests.Restore(state.LastGoodRequest!);
+                effects.Add(new ConnectionEffect.SendRequest(RequestPurpose.Heal, address, _sent, state.Policy.RequestTimeout));
+                return null;
             case (Stage.FindingHeld, ConnectionInput.HeldFound):
+                CloseOldOrRequest(state, env, effects);
+                return null;
+            case (Stage.RelearningOld, ConnectionInput.RequestAnswered relearned):
+                // The Close that follows names the path as the NSMgr knows it now, inside the token this restore sent.
+                state.LastGoodRequest = HealRequests.WithAnswer(_sent!, relearned.Answer);
+                state.TokenExpiresAt = TokenWindow.OwnTokenExpiry(relearned.Answer, env.Now, relearned.TokenValidFor);
+                effects.Add(new ConnectionEffect.Observe(new ConnectionNote.RelearnedBeforeClose(null)));
+                CloseOldOrRequest(state, env, effects);
+                return null;
+            case (Stage.RelearningOld, ConnectionInput.CallFailed { CancelledByClose: false } refused) when AnsweredByNsmgr(refused):
+                // It could not restore (e.g. the old NSE is gone): nothing there to re-teach; Close all the same.
+                effects.Add(new ConnectionEffect.Observe(new ConnectionNote.RelearnedBeforeClose(refused.Error.Message)));
                 CloseOldOrRequest(state, env, effects);
                 return null;
             case (Stage.FindingHeld, ConnectionInput.CallFailed { CancelledByClose: false } refused) when AnsweredByNsmgr(refused):
@@ -153,10 +173,10 @@ public sealed class HealAttempt(string connectionId)
                 state.OldConnectionClosed = true;
                 SendRequest(state, env, effects);
                 return null;
-            case (Stage.FindingHeld or Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed { CancelledByClose: true }):
+            case (Stage.FindingHeld or Stage.RelearningOld or Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed { CancelledByClose: true }):
                 End(address, PermitReturn.CancelledByClose, effects);
                 return new AttemptEnd.CancelledByClose();
-            case (Stage.FindingHeld or Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed failed):
+            case (Stage.FindingHeld or Stage.RelearningOld or Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed failed):
                 End(address, AnsweredByNsmgr(failed) ? PermitReturn.Served : PermitReturn.FailedAtNsmgr, effects);
                 return new AttemptEnd.Failed(failed.Error, failed.StatusCode);
             default:
@@ -188,7 +208,7 @@ public sealed class HealAttempt(string connectionId)
     /// </summary>
     private void CloseOldOrRequest(ConnectionState state, IConnectionEnvironment env, EffectBatch effects)
     {
-        if (state.CurrentHeal!.Decision == HealDecision.Reselect && !state.OldConnectionClosed)
+        if (ClosesOldFirst(state))
         {
             _stage = Stage.ClosingOld;
             TokenWindow.NoteIfClosed(state, ClosePurpose.BeforeReselect, env.Now, effects);
@@ -199,6 +219,9 @@ public sealed class HealAttempt(string connectionId)
 
         SendRequest(state, env, effects);
     }
+
+    private static bool ClosesOldFirst(ConnectionState state) =>
+        state.CurrentHeal!.Decision == HealDecision.Reselect && !state.OldConnectionClosed;
 
     private void SendRequest(ConnectionState state, IConnectionEnvironment env, EffectBatch effects, NetworkServiceRequest? request = null)
     {

@@ -65,6 +65,12 @@ internal sealed class MachineRunner
     /// <summary>The endpoints at which the NSMgr holds this connection: more than one is a duplicate.</summary>
     public HashSet<string> HeldAt { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The NSMgr restarted and forgot the connection while its NSE still holds it: its monitor shows nothing, and a Close
+    /// succeeds and passes nothing on, until a Request teaches it the connection again.
+    /// </summary>
+    public bool NsmgrForgot { get; set; }
+
     public DateTimeOffset? WakeupAt { get; private set; }
 
     public bool Backstop { get; private set; }
@@ -311,6 +317,8 @@ internal sealed class MachineRunner
                     HeldAt.Add(endpoint);
                 }
 
+                NsmgrForgot = false;
+
                 var answer = AnswerFor(send.Request, endpoint);
                 _answers[endpoint] = answer.Clone();
                 return new RequestAnswered(answer, TokenValidFor);
@@ -332,7 +340,7 @@ internal sealed class MachineRunner
 
         Calls.Add(new SentCall(Env.Now, $"Close({close.Purpose})", close.Connection.NetworkServiceEndpointName, null, ClosedByNsc));
         var answered = NsmgrAnswers is NsmgrBehaviour.Answers or NsmgrBehaviour.Rejects;
-        if (answered)
+        if (answered && !NsmgrForgot)
         {
             HeldAt.Remove(close.Connection.NetworkServiceEndpointName);
         }
@@ -362,6 +370,7 @@ internal sealed class MachineRunner
         Calls.Add(new SentCall(Env.Now, "FindHeld", find.Ours.NetworkServiceEndpointName, null, ClosedByNsc));
         return NsmgrAnswers switch
         {
+            NsmgrBehaviour.Answers or NsmgrBehaviour.Rejects when NsmgrForgot => new HeldFound(null),
             NsmgrBehaviour.Answers or NsmgrBehaviour.Rejects =>
                 new HeldFound(HeldAt.Select(endpoint => _answers.GetValueOrDefault(endpoint)?.Clone()).FirstOrDefault(held => held is not null)),
             NsmgrBehaviour.Unreachable => Failed("Unavailable"),

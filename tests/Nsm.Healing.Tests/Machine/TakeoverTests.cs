@@ -106,6 +106,35 @@ public sealed class TakeoverTests
     }
 
     [Fact]
+    public void A_retried_reselect_at_an_nsmgr_that_forgot_the_connection_re_teaches_it_so_the_close_reaches_the_old_nse()
+    {
+        var runner = Up();
+        var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
+        // The NSMgr is down: the Close before the reselect goes unanswered and the attempt fails.
+        runner.NsmgrAnswers = NsmgrBehaviour.Unreachable;
+        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
+        runner.Tick();
+        Assert.Equal(ConnectionPhase.Healing, runner.Machine.State.Phase);
+
+        // It comes back having forgotten the connection; the old NSE still holds it.
+        runner.NsmgrAnswers = NsmgrBehaviour.Answers;
+        runner.NsmgrForgot = true;
+        runner.Advance(runner.WakeupAt!.Value - runner.Env.Now);
+        runner.Tick();
+
+        Assert.Equal(ConnectionPhase.Up, runner.Stored.Phase);
+        Assert.Equal(
+            ["Initial", "Close(BeforeReselect)", "FindHeld", "Heal", "Close(BeforeReselect)", "Heal"],
+            runner.Calls.Select(c => c.What));
+        Assert.Equal([HealDecision.Restore, HealDecision.Reselect], runner.Calls.Where(c => c.What == "Heal").Select(c => c.Decision));
+        Assert.Equal(before, runner.Calls[4].Endpoint);
+        // The old NSE let go of it: the one place holding the connection is where the reselect went.
+        Assert.Equal([runner.Stored.Connection!.NetworkServiceEndpointName], runner.HeldAt);
+        Assert.NotEqual(before, runner.Stored.Connection.NetworkServiceEndpointName);
+        Assert.Contains(runner.Notes, n => n is ConnectionNote.RelearnedBeforeClose { Error: null });
+    }
+
+    [Fact]
     public void A_heal_of_this_activation_asks_nothing_before_it_reselects()
     {
         var runner = Up();
