@@ -32,8 +32,8 @@ public sealed partial class ConnectionMachine
         effects.Add(new SendClose(ClosePurpose.Final, nsmgrAddress, HealRequests.ForClose(State.Connection!), State.Policy.RequestTimeout));
     }
 
-    /// <summary>Whether the NSMgr may no longer know the connection: its restore heal has not succeeded yet.</summary>
-    private bool NsmgrMayHaveForgotten() => State.CurrentHeal is { Decision: HealDecision.Restore };
+    /// <summary>Whether the NSMgr may no longer know the connection: see <see cref="ConnectionState.NsmgrMayHaveForgotten"/>.</summary>
+    private bool NsmgrMayHaveForgotten() => State.NsmgrMayHaveForgotten || State.CurrentHeal is { Decision: HealDecision.Restore };
 
     private void OnRelearnOutcome(RelearningBeforeClose relearn, ConnectionInput outcome, EffectBatch effects)
     {

@@ -141,6 +141,12 @@ public sealed partial class ConnectionMachine
     /// <summary>Asks <see cref="HealDecider"/> and acts.</summary>
     private void ActOnTrigger(HealTrigger trigger, EffectBatch effects)
     {
+        if (trigger is HealTrigger.ControlPlaneLost or HealTrigger.ConnectionDeleted && State.Phase is not ConnectionPhase.None)
+        {
+            // Whatever is decided now, a Close that follows may meet an NSMgr that restarted.
+            State.NsmgrMayHaveForgotten = true;
+        }
+
         if (State.Phase == ConnectionPhase.Paused)
         {
             RememberWhilePaused(trigger, effects);
@@ -190,6 +196,12 @@ public sealed partial class ConnectionMachine
 
     private void StartOrSwitchHeal(HealTrigger trigger, HealDecision decision, EffectBatch effects)
     {
+        if (decision == HealDecision.Restore)
+        {
+            // A restore is chosen when the control plane is in doubt: the NSMgr may have forgotten the connection.
+            State.NsmgrMayHaveForgotten = true;
+        }
+
         if (State is { Phase: ConnectionPhase.Healing, CurrentHeal: { } heal })
         {
             if (heal.Decision != decision)

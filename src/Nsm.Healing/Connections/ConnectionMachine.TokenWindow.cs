@@ -12,6 +12,8 @@ public sealed partial class ConnectionMachine
     {
         State.LastGoodRequest = HealRequests.WithAnswer(sent, answer);
         State.TokenExpiresAt = TokenWindow.OwnTokenExpiry(answer, Now, tokenValidFor);
+        // Whatever it forgot, the path answering this Request knows the connection now.
+        State.NsmgrMayHaveForgotten = false;
     }
 
     /// <summary>

@@ -72,6 +72,13 @@ public sealed class ConnectionState
     /// <summary>Closed by an operator's forced Close that the NSMgr did not confirm: the NSMgr may still hold it.</summary>
     [Id(26)] public bool CloseForced { get; set; }
 
+    /// <summary>
+    /// The NSMgr (or one further along the path) may have restarted and forgotten the connection since it last answered
+    /// a Request for it: the control plane was lost, the connection went missing from a snapshot, or a heal chose a
+    /// restore. A Close sent then may pass nothing on, so a restore re-teaches the path first. Cleared by any answer.
+    /// </summary>
+    [Id(27)] public bool NsmgrMayHaveForgotten { get; set; }
+
     /// <summary>A fresh copy on every get: change it and set it back to keep a change.</summary>
     public NetworkServiceRequest? LastGoodRequest
     {

@@ -25,12 +25,15 @@ public sealed class HealAttempt(string connectionId)
     private bool _takesOver;
 
     /// <summary>
-    /// The NSMgr may hold the connection somewhere other than where it is stored: an attempt whose outcome was never stored
-    /// (its silo died, or its activation stood down after a version conflict) may have moved it; a reselect retried after
-    /// a failed attempt may follow one the NSMgr carried out without our knowing (a timeout, a lost connection).
+    /// Whether the attempt asks the NSMgr what it holds before acting. Every reselect does, and any attempt that takes over
+    /// one whose outcome was never stored. The NSMgr may hold the connection somewhere other than where it is stored: an
+    /// attempt whose outcome was never stored (its silo died, or its activation stood down after a version conflict) may
+    /// have moved it, and a reselect retried after a failed attempt may follow one the NSMgr carried out without our
+    /// knowing (a timeout, a lost connection). Or it may hold nothing: it restarted and forgot the connection, perhaps
+    /// before its monitor stream's loss reached this grain; a Close before the reselect would then pass nothing on.
     /// </summary>
-    private bool MayHaveMovedElsewhere(ConnectionState state) =>
-        _takesOver || (state.CurrentHeal!.Decision == HealDecision.Reselect && state.CurrentHeal.Attempts > 0);
+    private bool AsksNsmgrFirst(ConnectionState state) =>
+        _takesOver || state.CurrentHeal!.Decision == HealDecision.Reselect;
 
     /// <summary>An attempt is under way: the outcome of the effect it asked for comes to it.</summary>
     public bool InProgress => _stage != Stage.Idle;
@@ -115,7 +118,7 @@ public sealed class HealAttempt(string connectionId)
                 QueuedAtAdmission = true;
                 _stage = Stage.Idle;
                 return new AttemptEnd.NotAdmitted(null, unreachable.Error);
-            case (Stage.Claiming, ConnectionInput.StorageWritten) when MayHaveMovedElsewhere(state):
+            case (Stage.Claiming, ConnectionInput.StorageWritten) when AsksNsmgrFirst(state):
                 _stage = Stage.FindingHeld;
                 effects.Add(new ConnectionEffect.FindHeld(address, state.Connection!, state.Policy.RequestTimeout));
                 return null;
@@ -128,13 +131,10 @@ public sealed class HealAttempt(string connectionId)
                 state.OldConnectionClosed = true;
                 SendRequest(state, env, effects, HealRequests.Restore(HealRequests.WithAnswer(state.LastGoodRequest!, held)));
                 return null;
-            case (Stage.FindingHeld, ConnectionInput.HeldFound { Held: null }) when ClosesOldFirst(state):
-                // The NSMgr does not know the connection at all: it restarted and forgot it. Its Close would then pass
-                // nothing on (upstream's begin answers it with success) and the old NSE would keep the connection until
-                // our token expired. A restore re-teaches it the path first, so the Close reaches the old NSE.
-                _stage = Stage.RelearningOld;
-                _sent = HealRequests.Restore(state.LastGoodRequest!);
-                effects.Add(new ConnectionEffect.SendRequest(RequestPurpose.Heal, address, _sent, state.Policy.RequestTimeout));
+            case (Stage.FindingHeld, ConnectionInput.HeldFound { Held: null }):
+                // The NSMgr does not know the connection at all: it restarted and forgot it.
+                state.NsmgrMayHaveForgotten = true;
+                CloseOldOrRequest(state, env, effects);
                 return null;
             case (Stage.FindingHeld, ConnectionInput.HeldFound):
                 CloseOldOrRequest(state, env, effects);
@@ -143,6 +143,7 @@ public sealed class HealAttempt(string connectionId)
                 // The Close that follows names the path as the NSMgr knows it now, inside the token this restore sent.
                 state.LastGoodRequest = HealRequests.WithAnswer(_sent!, relearned.Answer);
                 state.TokenExpiresAt = TokenWindow.OwnTokenExpiry(relearned.Answer, env.Now, relearned.TokenValidFor);
+                state.NsmgrMayHaveForgotten = false;
                 effects.Add(new ConnectionEffect.Observe(new ConnectionNote.RelearnedBeforeClose(null)));
                 CloseOldOrRequest(state, env, effects);
                 return null;
@@ -208,6 +209,17 @@ public sealed class HealAttempt(string connectionId)
     /// </summary>
     private void CloseOldOrRequest(ConnectionState state, IConnectionEnvironment env, EffectBatch effects)
     {
+        if (ClosesOldFirst(state) && state.NsmgrMayHaveForgotten && _stage != Stage.RelearningOld)
+        {
+            // An NSMgr that restarted (or one further along the path) answers a Close for a connection it forgot with
+            // success and passes nothing on (upstream's begin): the old NSE would keep the connection until our token
+            // expired, beside the one the reselect makes. A restore re-teaches the path first, then the Close reaches it.
+            _stage = Stage.RelearningOld;
+            _sent = HealRequests.Restore(state.LastGoodRequest!);
+            effects.Add(new ConnectionEffect.SendRequest(RequestPurpose.Heal, state.NsmgrAddress!, _sent, state.Policy.RequestTimeout));
+            return;
+        }
+
         if (ClosesOldFirst(state))
         {
             _stage = Stage.ClosingOld;

@@ -203,11 +203,11 @@ public sealed partial class ConnectionGrain(
         return Feed(new Input.Triggered(trigger, monitorEvent.Connection), wakeInline: true);
     }
 
-    Task IConnectionEvents.OnControlPlaneLost(string reason) => Feed(new Input.Triggered(HealTrigger.ControlPlaneLost), wakeInline: true);
+    Task IConnectionEvents.OnControlPlaneLost(string reason) => Acknowledge(new Input.Triggered(HealTrigger.ControlPlaneLost));
 
-    Task IConnectionEvents.OnMissingAtNsmgr(DateTimeOffset snapshotAt) => Feed(new Input.MissingAtNsmgr(snapshotAt), wakeInline: true);
+    Task IConnectionEvents.OnMissingAtNsmgr(DateTimeOffset snapshotAt) => Acknowledge(new Input.MissingAtNsmgr(snapshotAt));
 
-    Task IConnectionEvents.OnControlPlaneRestored() => Feed(new Input.ControlPlaneRestored(), wakeInline: true);
+    Task IConnectionEvents.OnControlPlaneRestored() => Acknowledge(new Input.ControlPlaneRestored());
 
     // Activation (OnActivateAsync) already rescheduled whatever was due.
     Task IConnectionEvents.Wake() => Task.CompletedTask;
@@ -224,6 +224,28 @@ public sealed partial class ConnectionGrain(
 
     Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == HealingStorage.BackstopReminder ? Feed(new Input.BackstopTick()) : Task.CompletedTask;
+
+    /// <summary>
+    /// An input the sender needs to know arrived, but must not wait for: answered once taken in, then fed in this
+    /// activation's turn order as a one-way input is (the gate keeps the order of arrival).
+    /// </summary>
+    private Task Acknowledge(Input input)
+    {
+        _ = FeedLogged(input);
+        return Task.CompletedTask;
+    }
+
+    private async Task FeedLogged(Input input)
+    {
+        try
+        {
+            await Feed(input, wakeInline: true);
+        }
+        catch (Exception e)
+        {
+            ConnectionGrainLog.InputFailed(logger, Id, input.GetType().Name, e);
+        }
+    }
 
     /// <summary>An input from a caller waiting for the outcome: a failure the machine reports reaches it.</summary>
     private async Task Call(Input input, bool lowerCloseSignal = false)

@@ -83,6 +83,10 @@ internal static partial class ConnectionGrainLog
         Message = "Connection {ConnectionId}: an attempt started at {StartedAt:o} by another activation may still be in flight; waiting it out")]
     public static partial void AttemptElsewhere(ILogger logger, string connectionId, DateTimeOffset startedAt);
 
+    [LoggerMessage(EventId = 1020, EventName = "ConnectionInputFailed", Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId}: {Input} from the monitor failed")]
+    public static partial void InputFailed(ILogger logger, string connectionId, string input, Exception error);
+
     /// <summary>The log event (and metric) for what the connection machine observed.</summary>
     public static void Report(ILogger logger, HealingMetrics metrics, string connectionId, ConnectionNote note)
     {

@@ -4,8 +4,10 @@ namespace Nsm.Healing.Grains;
 
 /// <summary>
 /// The silo-side face of a connection grain: what monitor workers tell it. Kept apart from
-/// <see cref="IConnectionGrain"/> so the NSC-facing contract stays small. One-way: a monitor worker tells
-/// thousands of connections at once and never waits behind a heal in flight; each grain takes its messages in order.
+/// <see cref="IConnectionGrain"/> so the NSC-facing contract stays small. A monitor worker tells thousands of connections
+/// at once and never waits behind a heal in flight: each message is one-way, or acknowledged on receipt (the grain
+/// takes it in and answers at once) where a lost message would leave a connection believing the wrong thing about its
+/// NSMgr; each grain takes its messages in order.
 /// </summary>
 [Alias("nsm.IConnectionEvents")]
 public interface IConnectionEvents : IGrainWithStringKey
@@ -13,19 +15,19 @@ public interface IConnectionEvents : IGrainWithStringKey
     [OneWay, Alias("OnMonitorEvent")]
     Task OnMonitorEvent(MonitorEvent monitorEvent);
 
-    /// <summary>The monitor stream to this connection's NSMgr broke: control plane down.</summary>
-    [OneWay, Alias("OnControlPlaneLost")]
+    /// <summary>The monitor stream to this connection's NSMgr broke: control plane down. Acknowledged on receipt.</summary>
+    [Alias("OnControlPlaneLost")]
     Task OnControlPlaneLost(string reason);
 
     /// <summary>
     /// The NSMgr's snapshot, taken about <paramref name="snapshotAt"/>, does not hold this connection: it is gone from
-    /// the control plane. Ignored when the connection was (re)established after that snapshot was taken.
+    /// the control plane. Ignored when the connection was (re)established after that snapshot was taken. Acknowledged on receipt.
     /// </summary>
-    [OneWay, Alias("OnMissingAtNsmgr")]
+    [Alias("OnMissingAtNsmgr")]
     Task OnMissingAtNsmgr(DateTimeOffset snapshotAt);
 
-    /// <summary>The NSMgr answers again: retry now instead of waiting out the backoff.</summary>
-    [OneWay, Alias("OnControlPlaneRestored")]
+    /// <summary>The NSMgr answers again: retry now instead of waiting out the backoff. Acknowledged on receipt.</summary>
+    [Alias("OnControlPlaneRestored")]
     Task OnControlPlaneRestored();
 
     /// <summary>

@@ -67,4 +67,12 @@ internal static partial class MonitorLog
     [LoggerMessage(EventId = 2202, EventName = "OrphanAuditSkipped", Level = LogLevel.Information,
         Message = "Orphan audit of NSMgr {Nsmgr} skipped for this snapshot: the previous audit is still running")]
     public static partial void OrphanAuditSkipped(ILogger logger, string nsmgr);
+
+    [LoggerMessage(EventId = 2015, EventName = "MonitorBroadcastRetry", Level = LogLevel.Information,
+        Message = "NSMgr {Nsmgr}: \"{What}\" did not reach {Count} connection(s) (cluster membership moving?); sending again in {Delay}")]
+    public static partial void BroadcastRetry(ILogger logger, string nsmgr, string what, int count, TimeSpan delay);
+
+    [LoggerMessage(EventId = 2016, EventName = "MonitorBroadcastUndelivered", Level = LogLevel.Warning,
+        Message = "NSMgr {Nsmgr}: \"{What}\" never reached {Count} connection(s) after {Attempts} attempts; the next snapshot (reconnect or resync) tells them again")]
+    public static partial void BroadcastUndelivered(ILogger logger, string nsmgr, string what, int count, int attempts);
 }

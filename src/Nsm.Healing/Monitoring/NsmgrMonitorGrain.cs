@@ -23,6 +23,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     private readonly HealingMetrics _metrics;
     private readonly RegisteredConnections _registered;
     private OrphanAudit _audit = null!;
+    private AcknowledgedBroadcast _broadcast = null!;
 
     // What each connection was last told, so a repeated DOWN does not start work twice.
     private readonly Dictionary<string, StreamObservation> _lastDelivered = new(StringComparer.Ordinal);
@@ -58,6 +59,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _audit = new OrphanAudit(Address, GrainFactory, _options.OrphanAuditConcurrency, _metrics, _logger);
+        _broadcast = new AcknowledgedBroadcast(GrainFactory, Address, _logger);
         State.Epoch++;
         await _writer.WriteAsync();
         // Keeps the activation (and so the stream) alive, and restarts a loop that died.
@@ -226,7 +228,8 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         if (missing.Count > 0)
         {
             MonitorLog.ReconcileMissing(_logger, Address, missing.Count);
-            Broadcast(missing, events => events.OnMissingAtNsmgr(receivedAt));
+            var snapshotNumber = _snapshots;
+            _broadcast.Send(missing, events => events.OnMissingAtNsmgr(receivedAt), "missing from the NSMgr's snapshot", () => _snapshots == snapshotNumber);
         }
 
         if (afterLoss)
@@ -234,7 +237,8 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
             // The NSMgr answers again: everyone healing retries now instead of waiting out a long backoff,
             // and admission starts slow so the returning NSMgr is not flooded.
             GrainFactory.GetGrain<IHealAdmissionGrain>(Address).OnNsmgrReturned().Ignore();
-            Broadcast(_registered.All, events => events.OnControlPlaneRestored());
+            var restoredAt = _snapshots;
+            _broadcast.Send([.. _registered.All], events => events.OnControlPlaneRestored(), "the NSMgr is back", () => _snapshots == restoredAt);
         }
 
         foreach (var observation in snapshot.Where(o => o.Kind is not null && _registered.Contains(o.ConnectionId)))
@@ -258,7 +262,8 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         _losses++;
         _lastDelivered.Clear();
         MonitorLog.StreamLost(_logger, Address, epoch, reason);
-        Broadcast(_registered.All, events => events.OnControlPlaneLost(reason));
+        var lostAt = _snapshots;
+        _broadcast.Send([.. _registered.All], events => events.OnControlPlaneLost(reason), "control plane lost", () => _snapshots == lostAt);
         if (!State.LossOutstanding)
         {
             State.LossOutstanding = true;
@@ -334,11 +339,4 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     }
 
     /// <summary>Tells many connections at once: one-way messages, no round trip each.</summary>
-    private void Broadcast(IEnumerable<string> connectionIds, Func<IConnectionEvents, Task> send)
-    {
-        foreach (var id in connectionIds)
-        {
-            send(GrainFactory.GetGrain<IConnectionEvents>(id)).Ignore();
-        }
-    }
 }

@@ -28,7 +28,7 @@ public sealed class TakeoverTests
         Assert.Equal(movedTo, runner.Stored.Connection!.NetworkServiceEndpointName);
         Assert.Equal([movedTo], runner.HeldAt);
         Assert.Single(runner.Calls, c => c.Decision == HealDecision.Reselect);
-        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal", "FindHeld", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.Equal(["Initial", "FindHeld", "Close(BeforeReselect)", "Heal", "FindHeld", "Heal"], runner.Calls.Select(c => c.What));
         Assert.Equal(HealDecision.Restore, runner.Calls[^1].Decision);
         Assert.Equal(HealDecision.Reselect, runner.Stored.History[^1].Decision);
         Assert.Equal(movedTo, runner.Stored.History[^1].EndpointAfter);
@@ -110,7 +110,7 @@ public sealed class TakeoverTests
     {
         var runner = Up();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
-        // The NSMgr is down: the Close before the reselect goes unanswered and the attempt fails.
+        // The NSMgr is down: its answer to what it holds never comes and the attempt fails.
         runner.NsmgrAnswers = NsmgrBehaviour.Unreachable;
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
         runner.Tick();
@@ -124,7 +124,7 @@ public sealed class TakeoverTests
 
         Assert.Equal(ConnectionPhase.Up, runner.Stored.Phase);
         Assert.Equal(
-            ["Initial", "Close(BeforeReselect)", "FindHeld", "Heal", "Close(BeforeReselect)", "Heal"],
+            ["Initial", "FindHeld", "FindHeld", "Heal", "Close(BeforeReselect)", "Heal"],
             runner.Calls.Select(c => c.What));
         Assert.Equal([HealDecision.Restore, HealDecision.Reselect], runner.Calls.Where(c => c.What == "Heal").Select(c => c.Decision));
         Assert.Equal(before, runner.Calls[4].Endpoint);
@@ -135,14 +135,35 @@ public sealed class TakeoverTests
     }
 
     [Fact]
-    public void A_heal_of_this_activation_asks_nothing_before_it_reselects()
+    public void A_reselect_after_the_control_plane_was_lost_re_teaches_the_nsmgr_before_its_close()
+    {
+        var runner = Up();
+        var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
+        // The NSMgr restarted and forgot the connection; its stream's loss starts a restore, and before its first attempt
+        // the NSC's data plane fails too: the heal turns reselect.
+        runner.NsmgrForgot = true;
+        runner.Feed(new Triggered(HealTrigger.ControlPlaneLost));
+        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
+        runner.Tick();
+
+        Assert.Equal(ConnectionPhase.Up, runner.Stored.Phase);
+        Assert.Equal(["Initial", "FindHeld", "Heal", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.Equal([HealDecision.Restore, HealDecision.Reselect], runner.Calls.Where(c => c.What == "Heal").Select(c => c.Decision));
+        Assert.Equal(before, runner.Calls[3].Endpoint);
+        Assert.Equal([runner.Stored.Connection!.NetworkServiceEndpointName], runner.HeldAt);
+        Assert.NotEqual(before, runner.Stored.Connection.NetworkServiceEndpointName);
+        Assert.False(runner.Stored.NsmgrMayHaveForgotten);
+    }
+
+    [Fact]
+    public void A_reselect_asks_the_nsmgr_what_it_holds_then_closes_the_old_connection_then_requests()
     {
         var runner = Up();
 
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
         runner.Tick();
 
-        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.Equal(["Initial", "FindHeld", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
     }
 
     private static MachineRunner Up()
