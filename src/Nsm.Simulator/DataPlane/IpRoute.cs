@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO;
 using System.Text.Json;
 
 namespace Nsm.Simulator.DataPlane;
@@ -65,18 +66,47 @@ internal static class IpRoute
             throw new KernelCommandException(command, -1, $"{program} is missing ({e.Message}); install iproute2 and util-linux");
         }
 
-        using (process)
+        try
         {
             var error = process.StandardError.ReadToEndAsync();
             if (stdin is not null)
             {
-                process.StandardInput.Write(stdin);
-                process.StandardInput.Close();
+                WriteInput(process, stdin);
             }
 
             var output = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
             return process.ExitCode == 0 ? output : throw new KernelCommandException(command, process.ExitCode, error.GetAwaiter().GetResult());
+        }
+        finally
+        {
+            DisposeQuietly(process);
+        }
+    }
+
+    private static void WriteInput(Process process, string stdin)
+    {
+        try
+        {
+            process.StandardInput.Write(stdin);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The program exited before reading all of it (e.g. `ip -batch` in a namespace deleted meanwhile): its exit
+            // code and stderr say why, not the broken pipe.
+        }
+    }
+
+    private static void DisposeQuietly(Process process)
+    {
+        try
+        {
+            process.Dispose();
+        }
+        catch (IOException)
+        {
+            // Closing standard input flushes what a program that exited early never read.
         }
     }
 
