@@ -41,6 +41,12 @@ public sealed class DemoTests
             Assert.Contains("for the 4 connections carried its NSC's namespace — met", summary);
         }
 
+        // The demo says which data plane it ran: real vWires with ICMP liveness where it could make them, else the model.
+        Assert.Single(summary.Split('\n'), line => line.Contains("  data plane: ", StringComparison.Ordinal));
+        Assert.Contains(
+            NetworkNamespaces.Unavailable is null ? "liveness by ICMP echo from inside each NSC's namespace" : "data plane: modelled",
+            summary);
+
         Assert.Contains("every connection ended as the seed says", summary);
     }
 

@@ -3,12 +3,14 @@ using Nsm.Api;
 using Nsm.Healing.Client;
 using Nsm.Healing.LocalProcesses;
 using Nsm.Simulator;
+using Nsm.Simulator.DataPlane;
 
 namespace Nsm.Healing.Cli.Demo;
 
 /// <summary>
 /// The demo's NSCs: N connections spread over the nodes' NSMgrs, each handed to its grain (served by its node's silo)
-/// and watched by a liveness reporter that asks the simulator's data-plane truth.
+/// and watched by a liveness reporter: an ICMP echo from inside its namespace over kernel vWires, else the simulator's
+/// data-plane truth.
 /// </summary>
 public sealed class DemoNscs : IAsyncDisposable
 {
@@ -70,7 +72,7 @@ public sealed class DemoNscs : IAsyncDisposable
             foreach (var (id, nsmgr) in await Task.WhenAll(requests))
             {
                 nscs._nsmgrOf[id] = nsmgr;
-                var check = new SimulatorLivenessCheck(nscs._http, new Uri(simulator.ControlUrl));
+                var check = LivenessCheckFor(simulator, namespaces.Of(id), nscs._http);
                 var reporter = new LivenessReporter(client, id, check, Liveness, TimeProvider.System, NullLogger<LivenessReporter>.Instance);
                 reporter.Start();
                 nscs._reporters.Add(reporter);
@@ -84,6 +86,15 @@ public sealed class DemoNscs : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// With kernel vWires an NSC pings its NSE's address from inside its own namespace, as a real NSC's liveness check
+    /// does; with the modelled data plane it asks the simulator whether its vWire works.
+    /// </summary>
+    private static ILivenessCheck LivenessCheckFor(NsmSimulator simulator, NetnsProcess? nsc, HttpClient http) =>
+        simulator.DataPlane.Mode == DataPlaneMode.Kernel && nsc is not null
+            ? new NamespacedLivenessCheck(new IcmpPingLivenessCheck(new IcmpPingLivenessCheckOptions()), $"/proc/{nsc.Pid}/ns/net")
+            : new SimulatorLivenessCheck(http, new Uri(simulator.ControlUrl));
 
     /// <summary>
     /// As an NSC retries its first Request: on a loaded machine a cold silo's first mTLS handshake with its NSMgr can

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Nsm.Healing.LocalProcesses;
 using Nsm.Healing.Cli.Demo.Scenarios;
 using Nsm.Simulator;
+using Nsm.Simulator.DataPlane;
 using Nsm.Simulator.Identity;
 using System.IO;
 
@@ -26,14 +27,17 @@ public sealed class DemoRunner(CliEnvironment environment, DemoSettings settings
         }
 
         var run = Guid.NewGuid().ToString("N")[..8];
-        await using var simulator = await NsmSimulator.StartAsync(DemoTopology.Create(run), cancellationToken: cancellation);
-        Say($"  simulator: {string.Join(", ", DemoTopology.Nodes.Select(n => $"{n.Node} {n.Nsmgr} {DemoNscs.AddressOf(simulator, n.Nsmgr)}"))}, control {simulator.ControlUrl}");
-        Say($"  identity: mTLS and signed tokens, silos' SVIDs from the SPIFFE Workload API at {DevelopmentTrust.WorkloadApi.Endpoint} (trust domain {DevelopmentTrust.Authority.TrustDomain})");
         // Made before the silos start and gone after they stop, so no silo sees an NSC's namespace vanish and closes its connection.
         await using var namespaces = await NscNamespaces.CreateAsync(DemoNscs.IdsFor(settings.Connections), cancellation);
+        // Real vWires (veth pairs into each NSC's namespace) when the NSCs have namespaces and the kernel lets us; else modelled.
+        var dataPlane = namespaces.Unavailable is null ? DataPlaneMode.Auto : DataPlaneMode.Model;
+        await using var simulator = await NsmSimulator.StartAsync(DemoTopology.Create(run), cancellationToken: cancellation, dataPlane: dataPlane);
+        Say($"  simulator: {string.Join(", ", DemoTopology.Nodes.Select(n => $"{n.Node} {n.Nsmgr} {DemoNscs.AddressOf(simulator, n.Nsmgr)}"))}, control {simulator.ControlUrl}");
+        Say($"  identity: mTLS and signed tokens, silos' SVIDs from the SPIFFE Workload API at {DevelopmentTrust.WorkloadApi.Endpoint} (trust domain {DevelopmentTrust.Authority.TrustDomain})");
         Say(namespaces.Unavailable is { } why
             ? $"  network namespaces: {why}; the NSCs request MEMIF instead, so no namespace travels in this run"
             : $"  network namespaces: one per NSC (unshare --net), each stated as inode://dev/ino on a KERNEL mechanism and passed to the NSMgr as a descriptor on every Request and Close");
+        Say($"  data plane: {simulator.DataPlane.Description}; liveness {(simulator.DataPlane.Mode == DataPlaneMode.Kernel ? "by ICMP echo from inside each NSC's namespace" : "asked of the simulator")}");
         await using var cluster = await DemoCluster.StartAsync(profile, redisServer, settings.SiloAssembly, environment.Connector, cancellation);
         Say($"  cluster '{cluster.ClusterId}': {string.Join(", ", cluster.Silos.Select(s => $"{s.Name} on {cluster.NodeOf(s)} (pid {s.Pid}, gateway {s.Ports.Gateway})"))} ready after {clock.Elapsed.TotalSeconds:F1} s");
         await using var nscs = await DemoNscs.StartAsync(simulator, cluster.Grains, namespaces, settings.Connections, cancellation);
