@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Nsm.Healing.Grains;
 
 namespace Nsm.Healing.Monitoring;
 
@@ -11,31 +10,28 @@ namespace Nsm.Healing.Monitoring;
 /// is acknowledged (the grain takes the message in and answers at once, never waiting behind a heal), and those that
 /// failed are sent again with backoff until they are delivered, the news is superseded, or the attempts run out.
 /// </summary>
-internal sealed class AcknowledgedBroadcast(IGrainFactory grains, string nsmgrAddress, ILogger logger)
+internal sealed class AcknowledgedBroadcast(string nsmgrAddress, TimeProvider time, ILogger logger)
 {
     /// <summary>Delivery attempts per broadcast: the first and retries after 0.5, 1, 2, 4, 8 and 16 s (about half a minute).</summary>
     public const int MaxAttempts = 7;
 
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Sends to every connection now; re-sends in the background those that were not delivered.</summary>
+    /// <summary>Sends to every connection now; re-sends in the background to those it did not reach.</summary>
+    /// <param name="sendTo">The acknowledged call to one connection; a fault or exception means it was not delivered.</param>
     /// <param name="what">The news, for the log.</param>
     /// <param name="stillCurrent">False once newer news replaces this one (a newer snapshot): retries stop.</param>
-    public void Send(IReadOnlyCollection<string> connectionIds, Func<IConnectionEvents, Task> send, string what, Func<bool> stillCurrent)
-    {
-        if (connectionIds.Count > 0)
-        {
-            _ = DeliverAsync(connectionIds, send, what, stillCurrent);
-        }
-    }
+    /// <returns>Completes when every connection heard it, or the retries stopped; never faults.</returns>
+    public Task Send(IReadOnlyCollection<string> connectionIds, Func<string, Task> sendTo, string what, Func<bool> stillCurrent) =>
+        connectionIds.Count == 0 ? Task.CompletedTask : DeliverAsync(connectionIds, sendTo, what, stillCurrent);
 
-    private async Task DeliverAsync(IReadOnlyCollection<string> connectionIds, Func<IConnectionEvents, Task> send, string what, Func<bool> stillCurrent)
+    private async Task DeliverAsync(IReadOnlyCollection<string> connectionIds, Func<string, Task> sendTo, string what, Func<bool> stillCurrent)
     {
         IReadOnlyCollection<string> pending = connectionIds;
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
-            var failed = await Task.WhenAll(pending.Select(id => TrySendAsync(id, send)));
+            var failed = await Task.WhenAll(pending.Select(id => TrySendAsync(id, sendTo)));
             pending = [.. failed.OfType<string>()];
             if (pending.Count == 0)
             {
@@ -49,7 +45,7 @@ internal sealed class AcknowledgedBroadcast(IGrainFactory grains, string nsmgrAd
             }
 
             MonitorLog.BroadcastRetry(logger, nsmgrAddress, what, pending.Count, delay);
-            await Task.Delay(delay);
+            await Task.Delay(delay, time);
             delay *= 2;
             if (!stillCurrent())
             {
@@ -59,11 +55,11 @@ internal sealed class AcknowledgedBroadcast(IGrainFactory grains, string nsmgrAd
     }
 
     /// <returns>The connection id when the message was not delivered.</returns>
-    private async Task<string?> TrySendAsync(string connectionId, Func<IConnectionEvents, Task> send)
+    private static async Task<string?> TrySendAsync(string connectionId, Func<string, Task> sendTo)
     {
         try
         {
-            await send(grains.GetGrain<IConnectionEvents>(connectionId));
+            await sendTo(connectionId);
             return null;
         }
         catch (Exception)

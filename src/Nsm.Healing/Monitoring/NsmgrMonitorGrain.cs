@@ -54,12 +54,14 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     }
 
     private string Address => this.GetPrimaryKeyString();
+
+    private IConnectionEvents Events(string connectionId) => GrainFactory.GetGrain<IConnectionEvents>(connectionId);
     private NsmgrMonitorState State => _state.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _audit = new OrphanAudit(Address, GrainFactory, _options.OrphanAuditConcurrency, _metrics, _logger);
-        _broadcast = new AcknowledgedBroadcast(GrainFactory, Address, _logger);
+        _broadcast = new AcknowledgedBroadcast(Address, TimeProvider.System, _logger);
         State.Epoch++;
         await _writer.WriteAsync();
         // Keeps the activation (and so the stream) alive, and restarts a loop that died.
@@ -229,7 +231,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         {
             MonitorLog.ReconcileMissing(_logger, Address, missing.Count);
             var snapshotNumber = _snapshots;
-            _broadcast.Send(missing, events => events.OnMissingAtNsmgr(receivedAt), "missing from the NSMgr's snapshot", () => _snapshots == snapshotNumber);
+            _ = _broadcast.Send(missing, id => Events(id).OnMissingAtNsmgr(receivedAt), "missing from the NSMgr's snapshot", () => _snapshots == snapshotNumber);
         }
 
         if (afterLoss)
@@ -238,7 +240,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
             // and admission starts slow so the returning NSMgr is not flooded.
             GrainFactory.GetGrain<IHealAdmissionGrain>(Address).OnNsmgrReturned().Ignore();
             var restoredAt = _snapshots;
-            _broadcast.Send([.. _registered.All], events => events.OnControlPlaneRestored(), "the NSMgr is back", () => _snapshots == restoredAt);
+            _ = _broadcast.Send([.. _registered.All], id => Events(id).OnControlPlaneRestored(), "the NSMgr is back", () => _snapshots == restoredAt);
         }
 
         foreach (var observation in snapshot.Where(o => o.Kind is not null && _registered.Contains(o.ConnectionId)))
@@ -263,7 +265,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         _lastDelivered.Clear();
         MonitorLog.StreamLost(_logger, Address, epoch, reason);
         var lostAt = _snapshots;
-        _broadcast.Send([.. _registered.All], events => events.OnControlPlaneLost(reason), "control plane lost", () => _snapshots == lostAt);
+        _ = _broadcast.Send([.. _registered.All], id => Events(id).OnControlPlaneLost(reason), "control plane lost", () => _snapshots == lostAt);
         if (!State.LossOutstanding)
         {
             State.LossOutstanding = true;
