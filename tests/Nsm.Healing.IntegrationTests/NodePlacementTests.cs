@@ -1,3 +1,4 @@
+using Nsm.Healing.Monitoring;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -84,6 +85,33 @@ public sealed class NodePlacementTests : IAsyncLifetime
         {
             Assert.Equal(node, await NodeServing(id));
         }
+    }
+
+    /// <summary>
+    /// Every node's NSMgr listens at the node-local socket path (here each has a path of its own, so the simulator can run
+    /// them side by side), so its monitor stream must be read from that node: one monitor per node, on its silo.
+    /// </summary>
+    [Fact]
+    public async Task Each_nodes_nsmgr_is_monitored_from_that_nodes_silo()
+    {
+        foreach (var node in new[] { "node-1", "node-2" })
+        {
+            await Client().RequestAsync(Request(NscScenario.NewId($"{node}-monitored"), node));
+        }
+
+        foreach (var node in new[] { "node-1", "node-2" })
+        {
+            var key = MonitorKey.For($"unix://{_sockets[node]}", node);
+            Assert.Equal($"{node}|unix://{_sockets[node]}", key);
+            var monitor = _cluster.Client.GetGrain<INsmgrMonitorGrain>(key);
+            MonitorStatus status = null!;
+            await Eventually.True(async () => (status = await monitor.GetStatus()).StreamConnected, $"the monitor of {key} to stream");
+            var silo = _cluster.Silos.Single(s => s.SiloAddress.ToString() == status.Silo);
+            Assert.Equal(node, _cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<IOptions<NodeOptions>>().Value.NodeName);
+            Assert.Equal(1, _simulator.Records.OpenMonitorStreams($"nsmgr-{node[^1]}"));
+        }
+
+        Assert.Contains(MonitorKey.For($"unix://{_sockets["node-1"]}", "node-1"), await _cluster.Client.GetGrain<IMonitorDirectoryGrain>(0).List());
     }
 
     /// <summary>

@@ -14,7 +14,9 @@ public static class ConnectionDirectory
     /// <summary>Connection ids, sorted; only those behind <paramref name="nsmgr"/> when given.</summary>
     public static async Task<IReadOnlyList<string>> ConnectionIdsAsync(IGrainFactory grains, string? nsmgr = null)
     {
-        IEnumerable<string> nsmgrs = nsmgr is null ? await NsmgrsAsync(grains) : [nsmgr];
+        // An address names every node's monitor of it (a node-local unix socket is one NSMgr per node); a key names one.
+        var all = await NsmgrsAsync(grains);
+        IEnumerable<string> nsmgrs = nsmgr is null ? all : [.. all.Where(key => key == nsmgr || MonitorKey.AddressOf(key) == nsmgr).DefaultIfEmpty(nsmgr)];
         var perNsmgr = await Task.WhenAll(nsmgrs.Select(address => grains.GetGrain<INsmgrMonitorGrain>(address).GetConnectionIds()));
         return [.. perNsmgr.SelectMany(ids => ids).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }

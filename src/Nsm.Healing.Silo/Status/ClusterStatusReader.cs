@@ -60,7 +60,7 @@ public sealed class ClusterStatusReader
         var monitor = _grains.GetGrain<INsmgrMonitorGrain>(address);
         var statusCall = monitor.GetStatus();
         var idsCall = monitor.GetConnectionIds();
-        var admissionCall = _grains.GetGrain<IHealAdmissionGrain>(address).GetStatus();
+        var admissionCall = _grains.GetGrain<IHealAdmissionGrain>(MonitorKey.AddressOf(address)).GetStatus();
         var (status, ids, admission) = (await statusCall, await idsCall, await admissionCall);
 
         var phases = EmptyPhases();

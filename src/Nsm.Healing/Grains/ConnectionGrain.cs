@@ -375,7 +375,7 @@ public sealed partial class ConnectionGrain(
                 await EnsureMonitoredAt(monitored.NsmgrAddress);
                 break;
             case StopMonitoring stop:
-                await BestEffort("unregister from the NSMgr's monitor", () => GrainFactory.GetGrain<INsmgrMonitorGrain>(stop.NsmgrAddress).Unregister(Id));
+                await BestEffort("unregister from the NSMgr's monitor", () => GrainFactory.GetGrain<INsmgrMonitorGrain>(MonitorKey.For(stop.NsmgrAddress, _machine.State.NodeName)).Unregister(Id));
                 _monitoredAt = null;
                 break;
             case HoldNamespace hold:
@@ -599,7 +599,7 @@ public sealed partial class ConnectionGrain(
 
         await BestEffort("register with the NSMgr's monitor", async () =>
         {
-            await GrainFactory.GetGrain<INsmgrMonitorGrain>(address).Register(Id);
+            await GrainFactory.GetGrain<INsmgrMonitorGrain>(MonitorKey.For(address, _machine.State.NodeName)).Register(Id);
             _monitoredAt = address;
         });
     }

@@ -75,4 +75,8 @@ internal static partial class MonitorLog
     [LoggerMessage(EventId = 2016, EventName = "MonitorBroadcastUndelivered", Level = LogLevel.Warning,
         Message = "NSMgr {Nsmgr}: \"{What}\" never reached {Count} connection(s) after {Attempts} attempts; the next snapshot (reconnect or resync) tells them again")]
     public static partial void BroadcastUndelivered(ILogger logger, string nsmgr, string what, int count, int attempts);
+
+    [LoggerMessage(EventId = 2017, EventName = "MonitorWaitingForNode", Level = LogLevel.Warning,
+        Message = "Monitor {Monitor} runs on a silo of another node: no stream until a silo of node {Node} is active, then it moves there")]
+    public static partial void WaitingForNode(ILogger logger, string monitor, string node);
 }

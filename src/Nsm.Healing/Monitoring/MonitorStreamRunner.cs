@@ -24,11 +24,13 @@ public sealed class MonitorStreamRunner(
     private readonly ConcurrentDictionary<string, NsmgrMonitorLoop> _loops = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger<NsmgrMonitorLoop>();
 
-    /// <summary>Starts the loop of <paramref name="epoch"/>, stopping any older loop for the same NSMgr.</summary>
-    public void Start(string nsmgrAddress, long epoch)
+    /// <summary>Starts the loop of <paramref name="epoch"/> for the monitor <paramref name="monitorKey"/>, stopping any older loop for it.</summary>
+    public void Start(string monitorKey, long epoch)
     {
-        var loop = new NsmgrMonitorLoop(nsmgrAddress, epoch, grains.GetGrain<INsmgrMonitorGrain>(nsmgrAddress), channels, options.Value, ownIdentity, nsmgrOptions.Value.MaxReceiveMessageBytes, jitter, time, _logger);
-        _loops.AddOrUpdate(nsmgrAddress, loop, (_, older) =>
+        var loop = new NsmgrMonitorLoop(
+            MonitorKey.AddressOf(monitorKey), epoch, grains.GetGrain<INsmgrMonitorGrain>(monitorKey), channels, options.Value, ownIdentity,
+            nsmgrOptions.Value.MaxReceiveMessageBytes, jitter, time, _logger);
+        _loops.AddOrUpdate(monitorKey, loop, (_, older) =>
         {
             older.Stop();
             return loop;

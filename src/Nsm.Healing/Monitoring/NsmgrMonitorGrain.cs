@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Admission;
 using Nsm.Healing.Grains;
+using Nsm.Healing.Placement;
 using Nsm.Healing.Telemetry;
 using Orleans.Concurrency;
 
@@ -13,6 +14,7 @@ namespace Nsm.Healing.Monitoring;
 /// fences it by epoch and fans events out to the connection grains with one-way calls.
 /// </summary>
 [Reentrant]
+[NodeLocalPlacement]
 public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
 {
     private readonly IPersistentState<NsmgrMonitorState> _state;
@@ -23,6 +25,9 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     private readonly HealingMetrics _metrics;
     private readonly RegisteredConnections _registered;
     private OrphanAudit _audit = null!;
+    private readonly string _localNode;
+    private readonly ClusterNodes _nodes;
+    private bool _waitingForNode;
     private AcknowledgedBroadcast _broadcast = null!;
 
     // What each connection was last told, so a repeated DOWN does not start work twice.
@@ -42,8 +47,12 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         MonitorStreamRunner runner,
         IOptions<MonitorOptions> options,
         HealingMetrics metrics,
+        IOptions<NodeOptions> node,
+        ClusterNodes nodes,
         ILogger<NsmgrMonitorGrain> logger)
     {
+        _localNode = node.Value.NodeName;
+        _nodes = nodes;
         _metrics = metrics;
         _state = state;
         _runner = runner;
@@ -53,7 +62,11 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         _registered = new RegisteredConnections(states, GrainContext);
     }
 
-    private string Address => this.GetPrimaryKeyString();
+    /// <summary>This monitor's key: the NSMgr address, with its node for a node-local unix socket (see <see cref="MonitorKey"/>).</summary>
+    private string Key => this.GetPrimaryKeyString();
+
+    /// <summary>The NSMgr address the stream dials and the orphan audit's Closes go to.</summary>
+    private string Address => MonitorKey.AddressOf(Key);
 
     private IConnectionEvents Events(string connectionId) => GrainFactory.GetGrain<IConnectionEvents>(connectionId);
     private NsmgrMonitorState State => _state.State;
@@ -61,7 +74,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _audit = new OrphanAudit(Address, GrainFactory, _options.OrphanAuditConcurrency, _metrics, _logger);
-        _broadcast = new AcknowledgedBroadcast(Address, TimeProvider.System, _logger);
+        _broadcast = new AcknowledgedBroadcast(Key, TimeProvider.System, _logger);
         State.Epoch++;
         await _writer.WriteAsync();
         // Keeps the activation (and so the stream) alive, and restarts a loop that died.
@@ -72,7 +85,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // A graceful hand-over: the next call (a supervisor sweep) re-activates the grain on a live silo.
-        _runner.Stop(Address, State.Epoch);
+        _runner.Stop(Key, State.Epoch);
         MarkStreamClosed(lost: false);
         return Task.CompletedTask;
     }
@@ -89,7 +102,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         if (added || !_listed)
         {
             // Idempotent, so registrations that interleave (the grain is reentrant) may each ask.
-            await GrainFactory.GetGrain<IMonitorDirectoryGrain>(0).Add(Address);
+            await GrainFactory.GetGrain<IMonitorDirectoryGrain>(0).Add(Key);
             _listed = true;
         }
 
@@ -107,15 +120,15 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         if (_options.AuditOrphans)
         {
             // It left this NSMgr (closed, moved): the snapshot re-read soon must no longer show it, or the audit closes it again.
-            _runner.ResyncWithin(Address, State.Epoch, _options.CloseVerificationDelay);
+            _runner.ResyncWithin(Key, State.Epoch, _options.CloseVerificationDelay);
         }
 
         if (_registered.Count == 0)
         {
-            _runner.Stop(Address, State.Epoch);
+            _runner.Stop(Key, State.Epoch);
             MarkStreamClosed(lost: false);
             _listed = false;
-            await GrainFactory.GetGrain<IMonitorDirectoryGrain>(0).Remove(Address);
+            await GrainFactory.GetGrain<IMonitorDirectoryGrain>(0).Remove(Key);
         }
     }
 
@@ -157,7 +170,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
             return;
         }
 
-        MonitorLog.ForgotLostConnections(_logger, Address, lost.Count);
+        MonitorLog.ForgotLostConnections(_logger, Key, lost.Count);
         foreach (var id in lost)
         {
             await ((INsmgrMonitorGrain)this).Unregister(id);
@@ -170,7 +183,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         Epoch = State.Epoch,
         Silo = RuntimeIdentity,
         RegisteredConnections = _registered.Count,
-        StreamConnected = _streamConnected && _runner.IsRunning(Address, State.Epoch),
+        StreamConnected = _streamConnected && _runner.IsRunning(Key, State.Epoch),
         EventsDelivered = _delivered,
         EventsUnmatched = _unmatched,
         EventsUnchanged = _unchanged,
@@ -220,7 +233,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         MarkStreamOpen(afterLoss);
         _snapshots++;
         _lastDelivered.Clear();
-        MonitorLog.StreamConnected(_logger, Address, epoch, snapshot.Count);
+        MonitorLog.StreamConnected(_logger, Key, epoch, snapshot.Count);
 
         // Level-triggered: a registered connection the NSMgr does not know is gone from the control plane.
         // Restore it (the same endpoint); a restore the NSMgr keeps rejecting escalates to a reselect.
@@ -229,7 +242,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         var missing = _registered.All.Where(id => !known.Contains(id)).ToList();
         if (missing.Count > 0)
         {
-            MonitorLog.ReconcileMissing(_logger, Address, missing.Count);
+            MonitorLog.ReconcileMissing(_logger, Key, missing.Count);
             var snapshotNumber = _snapshots;
             _ = _broadcast.Send(missing, id => Events(id).OnMissingAtNsmgr(receivedAt), "missing from the NSMgr's snapshot", () => _snapshots == snapshotNumber);
         }
@@ -263,7 +276,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         MarkStreamClosed(lost: true);
         _losses++;
         _lastDelivered.Clear();
-        MonitorLog.StreamLost(_logger, Address, epoch, reason);
+        MonitorLog.StreamLost(_logger, Key, epoch, reason);
         var lostAt = _snapshots;
         _ = _broadcast.Send([.. _registered.All], id => Events(id).OnControlPlaneLost(reason), "control plane lost", () => _snapshots == lostAt);
         if (!State.LossOutstanding)
@@ -284,7 +297,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         }
         catch (Exception e)
         {
-            MonitorLog.StateWriteFailed(_logger, Address, what, e.Message);
+            MonitorLog.StateWriteFailed(_logger, Key, what, e.Message);
         }
     }
 
@@ -308,12 +321,38 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
 
     private Task EnsureStreamAsync(CancellationToken cancellationToken)
     {
-        if (_registered.Count > 0 && !_runner.IsRunning(Address, State.Epoch))
+        if (_registered.Count > 0 && !_runner.IsRunning(Key, State.Epoch) && OnItsNode())
         {
-            _runner.Start(Address, State.Epoch);
+            _runner.Start(Key, State.Epoch);
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A node-local NSMgr is read only from its own node: from any other, its socket path is another node's NSMgr (or
+    /// none). Activated elsewhere while its node had no silo, the monitor holds its registrations and waits; once a silo
+    /// of its node is active it moves there (placement picks that silo), checked on every sweep and membership change.
+    /// </summary>
+    private bool OnItsNode()
+    {
+        if (MonitorKey.NodeOf(Key) is not { } node || node == _localNode)
+        {
+            return true;
+        }
+
+        if (!_waitingForNode)
+        {
+            _waitingForNode = true;
+            MonitorLog.WaitingForNode(_logger, Key, node);
+        }
+
+        if (_nodes.SilosOn(node).Length > 0)
+        {
+            this.MigrateOnIdle();
+        }
+
+        return false;
     }
 
     private void Deliver(StreamObservation observation)
@@ -322,7 +361,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         {
             _unmatched++;
             _metrics.MonitorEvents("unmatched", 1);
-            MonitorLog.UnmatchedEvent(_logger, Address, observation.Kind?.ToString(), observation.ConnectionId);
+            MonitorLog.UnmatchedEvent(_logger, Key, observation.Kind?.ToString(), observation.ConnectionId);
             return;
         }
 

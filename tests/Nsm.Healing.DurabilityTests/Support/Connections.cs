@@ -15,6 +15,12 @@ public static class Connections
         MaxRetryDelay = TimeSpan.FromMilliseconds(250),
         RequestTimeout = TimeSpan.FromSeconds(3),
         HealDeadline = TimeSpan.FromMinutes(5),
+        // Chaos breaks the same connection's data plane again and again at random: the heal-loop rule rightly backs such
+        // a connection off, and its default backoff (30 s, doubling, up to 5 min) would outlast the run's convergence
+        // wait. Scaled down, the rule still runs (and quarantines) without holding a connection back past that wait.
+        LoopUpWindow = TimeSpan.FromSeconds(10),
+        LoopWindow = TimeSpan.FromSeconds(30),
+        LoopBackoff = TimeSpan.FromSeconds(1),
     };
 
     public static IReadOnlyList<string> NewIds(string test, int count) =>
