@@ -6,8 +6,9 @@ using Nsm.Healing.Requests;
 namespace Nsm.Healing.Connections;
 
 /// <summary>
-/// One heal attempt, and every permit it takes: a standing permit or the admission's, then the claim, the Close before a
-/// reselect, the Request, and the permit handed back, once, the one way its reason calls for. Between attempts it keeps
+/// One heal attempt, and every permit it takes: a standing permit or the admission's, then the claim, the question what
+/// the NSMgr holds (every reselect, any takeover), a restore re-teaching an NSMgr that may have forgotten the connection,
+/// the Close before a reselect, the Request, and the permit handed back, once, the one way its reason calls for. Between attempts it keeps
 /// only the heal's place in the admission's queue or the permit the admission granted from there.
 /// </summary>
 public sealed class HealAttempt(string connectionId)
