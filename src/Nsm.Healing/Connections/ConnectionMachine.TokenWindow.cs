@@ -1,5 +1,4 @@
 using Nsm.Api;
-using Nsm.Healing.Requests;
 using static Nsm.Healing.Connections.ConnectionEffect;
 
 namespace Nsm.Healing.Connections;
@@ -7,14 +6,8 @@ namespace Nsm.Healing.Connections;
 // The token window: what an accepted Request's answer says of our token, and a Close that comes after it.
 public sealed partial class ConnectionMachine
 {
-    /// <summary>An accepted Request: its answer is the connection now, held at the NSMgr until the token we sent expires.</summary>
-    private void TakeAnswer(NetworkServiceRequest sent, Connection answer, TimeSpan? tokenValidFor)
-    {
-        State.LastGoodRequest = HealRequests.WithAnswer(sent, answer);
-        State.TokenExpiresAt = TokenWindow.OwnTokenExpiry(answer, Now, tokenValidFor);
-        // Whatever it forgot, the path answering this Request knows the connection now.
-        State.NsmgrMayHaveForgotten = false;
-    }
+    private void TakeAnswer(NetworkServiceRequest sent, Connection answer, TimeSpan? tokenValidFor) =>
+        TokenWindow.TakeAnswer(State, sent, answer, Now, tokenValidFor);
 
     /// <summary>
     /// The reason a closed connection keeps: what closed it, and, when its Close went out after our last token expired,

@@ -8,8 +8,8 @@ namespace Nsm.Healing.Connections;
 /// <summary>
 /// One heal attempt, and every permit it takes: a standing permit or the admission's, then the claim, the question what
 /// the NSMgr holds (every reselect, any takeover), a restore re-teaching an NSMgr that may have forgotten the connection,
-/// the Close before a reselect, the Request, and the permit handed back, once, the one way its reason calls for. Between attempts it keeps
-/// only the heal's place in the admission's queue or the permit the admission granted from there.
+/// the Close before a reselect, the Request, and the permit handed back, once, the one way its reason calls for. Between
+/// attempts it keeps only the heal's place in the admission's queue or the permit the admission granted from there.
 /// </summary>
 public sealed class HealAttempt(string connectionId)
 {
@@ -142,9 +142,7 @@ public sealed class HealAttempt(string connectionId)
                 return null;
             case (Stage.RelearningOld, ConnectionInput.RequestAnswered relearned):
                 // The Close that follows names the path as the NSMgr knows it now, inside the token this restore sent.
-                state.LastGoodRequest = HealRequests.WithAnswer(_sent!, relearned.Answer);
-                state.TokenExpiresAt = TokenWindow.OwnTokenExpiry(relearned.Answer, env.Now, relearned.TokenValidFor);
-                state.NsmgrMayHaveForgotten = false;
+                TokenWindow.TakeAnswer(state, _sent!, relearned.Answer, env.Now, relearned.TokenValidFor);
                 effects.Add(new ConnectionEffect.Observe(new ConnectionNote.RelearnedBeforeClose(null)));
                 CloseOldOrRequest(state, env, effects);
                 return null;

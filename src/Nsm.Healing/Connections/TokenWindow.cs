@@ -1,4 +1,5 @@
 using Nsm.Api;
+using Nsm.Healing.Requests;
 
 namespace Nsm.Healing.Connections;
 
@@ -10,6 +11,17 @@ namespace Nsm.Healing.Connections;
 /// </summary>
 public static class TokenWindow
 {
+    /// <summary>
+    /// An accepted Request: its answer is the connection now, held at the NSMgr until the token we sent expires; and
+    /// whatever it forgot, the path answering the Request knows the connection again.
+    /// </summary>
+    public static void TakeAnswer(ConnectionState state, NetworkServiceRequest sent, Connection answer, DateTimeOffset now, TimeSpan? tokenValidFor)
+    {
+        state.LastGoodRequest = HealRequests.WithAnswer(sent, answer);
+        state.TokenExpiresAt = OwnTokenExpiry(answer, now, tokenValidFor);
+        state.NsmgrMayHaveForgotten = false;
+    }
+
     /// <summary>
     /// When the token we sent with the Request that <paramref name="answer"/> answers expires: measured by the client
     /// (<paramref name="validFor"/> from <paramref name="now"/>, on the connection's clock), or else what the NSMgr wrote
