@@ -375,7 +375,7 @@ public sealed partial class ConnectionGrain(
                 await EnsureMonitoredAt(monitored.NsmgrAddress);
                 break;
             case StopMonitoring stop:
-                await BestEffort("unregister from the NSMgr's monitor", () => GrainFactory.GetGrain<INsmgrMonitorGrain>(MonitorKey.For(stop.NsmgrAddress, _machine.State.NodeName)).Unregister(Id));
+                await BestEffort("unregister from the NSMgr's monitor", () => MonitorOf(stop.NsmgrAddress).Unregister(Id));
                 _monitoredAt = null;
                 break;
             case HoldNamespace hold:
@@ -599,10 +599,14 @@ public sealed partial class ConnectionGrain(
 
         await BestEffort("register with the NSMgr's monitor", async () =>
         {
-            await GrainFactory.GetGrain<INsmgrMonitorGrain>(MonitorKey.For(address, _machine.State.NodeName)).Register(Id);
+            await MonitorOf(address).Register(Id);
             _monitoredAt = address;
         });
     }
+
+    /// <summary>The monitor of this connection's NSMgr: the node's own for a node-local unix socket (see <see cref="MonitorKey"/>).</summary>
+    private INsmgrMonitorGrain MonitorOf(string nsmgrAddress) =>
+        GrainFactory.GetGrain<INsmgrMonitorGrain>(MonitorKey.For(nsmgrAddress, _machine.State.NodeName));
 
     /// <summary>Bookkeeping whose failure must not undo what the NSMgr already did; logged, repaired later.</summary>
     private async Task BestEffort(string what, Func<Task> action)

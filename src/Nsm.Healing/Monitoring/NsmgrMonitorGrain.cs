@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nsm.Healing.Admission;
@@ -11,7 +12,8 @@ namespace Nsm.Healing.Monitoring;
 /// <summary>
 /// Owns one NSMgr's monitor stream for the whole cluster. The stream loop runs beside the grain on its silo
 /// (<see cref="MonitorStreamRunner"/>), never inside a grain call; it hands what it reads to this grain, which
-/// fences it by epoch and fans events out to the connection grains with one-way calls.
+/// fences it by epoch and fans events out to the connection grains: each connection's events with one-way calls, news
+/// about the NSMgr itself with acknowledged ones (<see cref="AcknowledgedBroadcast"/>).
 /// </summary>
 [Reentrant]
 [NodeLocalPlacement]
@@ -29,6 +31,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     private readonly ClusterNodes _nodes;
     private bool _waitingForNode;
     private AcknowledgedBroadcast _broadcast = null!;
+    private readonly TimeProvider _time;
 
     // What each connection was last told, so a repeated DOWN does not start work twice.
     private readonly Dictionary<string, StreamObservation> _lastDelivered = new(StringComparer.Ordinal);
@@ -49,8 +52,10 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         HealingMetrics metrics,
         IOptions<NodeOptions> node,
         ClusterNodes nodes,
+        [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time,
         ILogger<NsmgrMonitorGrain> logger)
     {
+        _time = time;
         _localNode = node.Value.NodeName;
         _nodes = nodes;
         _metrics = metrics;
@@ -68,13 +73,12 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
     /// <summary>The NSMgr address the stream dials and the orphan audit's Closes go to.</summary>
     private string Address => MonitorKey.AddressOf(Key);
 
-    private IConnectionEvents Events(string connectionId) => GrainFactory.GetGrain<IConnectionEvents>(connectionId);
     private NsmgrMonitorState State => _state.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _audit = new OrphanAudit(Address, GrainFactory, _options.OrphanAuditConcurrency, _metrics, _logger);
-        _broadcast = new AcknowledgedBroadcast(Key, TimeProvider.System, _logger);
+        _broadcast = new AcknowledgedBroadcast(Key, _time, _logger);
         State.Epoch++;
         await _writer.WriteAsync();
         // Keeps the activation (and so the stream) alive, and restarts a loop that died.
@@ -243,8 +247,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         if (missing.Count > 0)
         {
             MonitorLog.ReconcileMissing(_logger, Key, missing.Count);
-            var snapshotNumber = _snapshots;
-            _ = _broadcast.Send(missing, id => Events(id).OnMissingAtNsmgr(receivedAt), "missing from the NSMgr's snapshot", () => _snapshots == snapshotNumber);
+            Tell(missing, events => events.OnMissingAtNsmgr(receivedAt), "missing from the NSMgr's snapshot");
         }
 
         if (afterLoss)
@@ -252,8 +255,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
             // The NSMgr answers again: everyone healing retries now instead of waiting out a long backoff,
             // and admission starts slow so the returning NSMgr is not flooded.
             GrainFactory.GetGrain<IHealAdmissionGrain>(Address).OnNsmgrReturned().Ignore();
-            var restoredAt = _snapshots;
-            _ = _broadcast.Send([.. _registered.All], id => Events(id).OnControlPlaneRestored(), "the NSMgr is back", () => _snapshots == restoredAt);
+            Tell([.. _registered.All], events => events.OnControlPlaneRestored(), "the NSMgr is back");
         }
 
         foreach (var observation in snapshot.Where(o => o.Kind is not null && _registered.Contains(o.ConnectionId)))
@@ -277,8 +279,7 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         _losses++;
         _lastDelivered.Clear();
         MonitorLog.StreamLost(_logger, Key, epoch, reason);
-        var lostAt = _snapshots;
-        _ = _broadcast.Send([.. _registered.All], id => Events(id).OnControlPlaneLost(reason), "control plane lost", () => _snapshots == lostAt);
+        Tell([.. _registered.All], events => events.OnControlPlaneLost(reason), "control plane lost");
         if (!State.LossOutstanding)
         {
             State.LossOutstanding = true;
@@ -317,6 +318,13 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
             _streamConnected = false;
             _metrics.StreamClosed(lost);
         }
+    }
+
+    /// <summary>News about the NSMgr, told to its connections until each heard it or a newer snapshot replaced it.</summary>
+    private void Tell(IReadOnlyCollection<string> connectionIds, Func<IConnectionEvents, Task> send, string what)
+    {
+        var snapshotNumber = _snapshots;
+        _ = _broadcast.Send(connectionIds, id => send(GrainFactory.GetGrain<IConnectionEvents>(id)), what, () => _snapshots == snapshotNumber);
     }
 
     private Task EnsureStreamAsync(CancellationToken cancellationToken)
