@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nsm.Healing.Hosting;
 
 namespace Nsm.Healing.Custody;
 
@@ -15,27 +16,9 @@ internal sealed class CustodyReporter(
     ILocalSiloDetails silo,
     IOptions<CustodyOptions> options,
     TimeProvider time,
-    ILogger<CustodyReporter> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+    ILogger<CustodyReporter> logger) : WhileSiloActive
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _running = Task.CompletedTask;
-
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(CustodyReporter), ServiceLifecycleStage.Active, StartAsync, StopAsync);
-
-    public void Dispose() => _stopping.Dispose();
-
-    private Task StartAsync(CancellationToken _)
-    {
-        _running = ReportPeriodicallyAsync(_stopping.Token);
-        return Task.CompletedTask;
-    }
-
-    private async Task StopAsync(CancellationToken cancellation)
-    {
-        await _stopping.CancelAsync();
-        await _running.WaitAsync(cancellation);
-    }
+    protected override Task RunAsync(CancellationToken stopping) => ReportPeriodicallyAsync(stopping);
 
     private async Task ReportPeriodicallyAsync(CancellationToken stoppingToken)
     {

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nsm.Healing.Hosting;
 
 namespace Nsm.Healing.Monitoring;
 
 /// <summary>
-/// Runs on every silo once it is active in the cluster: before that, the monitor directory cannot be placed and a
-/// sweep would only log placement errors on a clean start. When membership changes (a silo died or left) and every <see cref="MonitorOptions.SweepInterval"/>,
-/// it pokes each NSMgr's monitor grain, which re-activates on a live silo and restarts its stream within seconds of the
+/// Runs on every silo once it is active in the cluster (<see cref="WhileSiloActive"/>). When membership changes (a silo
+/// died or left) and every <see cref="MonitorOptions.SweepInterval"/>, it pokes each NSMgr's monitor grain, which re-activates on a live silo and restarts its stream within seconds of the
 /// death being declared — not at the next one-minute reminder tick.
 /// </summary>
 internal sealed class MonitorSupervisor(
@@ -14,27 +14,12 @@ internal sealed class MonitorSupervisor(
     IGrainFactory grains,
     IOptions<MonitorOptions> options,
     TimeProvider time,
-    ILogger<MonitorSupervisor> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+    ILogger<MonitorSupervisor> logger) : WhileSiloActive
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _running = Task.CompletedTask;
-
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(MonitorSupervisor), ServiceLifecycleStage.Active, StartAsync, StopAsync);
-
-    public void Dispose() => _stopping.Dispose();
-
-    private Task StartAsync(CancellationToken _)
+    protected override Task RunAsync(CancellationToken stopping)
     {
         MonitorLog.SupervisorStarted(logger, options.Value.SweepInterval);
-        _running = Task.WhenAll(SweepOnMembershipChangesAsync(_stopping.Token), SweepPeriodicallyAsync(_stopping.Token));
-        return Task.CompletedTask;
-    }
-
-    private async Task StopAsync(CancellationToken cancellation)
-    {
-        await _stopping.CancelAsync();
-        await _running.WaitAsync(cancellation);
+        return Task.WhenAll(SweepOnMembershipChangesAsync(stopping), SweepPeriodicallyAsync(stopping));
     }
 
     private async Task SweepOnMembershipChangesAsync(CancellationToken stoppingToken)
