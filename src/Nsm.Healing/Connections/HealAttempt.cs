@@ -8,12 +8,13 @@ namespace Nsm.Healing.Connections;
 /// <summary>
 /// One heal attempt, and every permit it takes: a standing permit or the admission's, then the claim, the question what
 /// the NSMgr holds (every reselect, any takeover), a restore re-teaching an NSMgr that may have forgotten the connection,
-/// the Close before a reselect, the Request, and the permit handed back, once, the one way its reason calls for. Between
-/// attempts it keeps only the heal's place in the admission's queue or the permit the admission granted from there.
+/// the Close before a reselect (stored as done before the Request), the Request, and the permit handed back, once, the
+/// one way its reason calls for. Between attempts it keeps only the heal's place in the admission's queue or the permit
+/// the admission granted from there.
 /// </summary>
 public sealed class HealAttempt(string connectionId)
 {
-    private enum Stage { Idle, TakingStandingPermit, AskingAdmission, Claiming, FindingHeld, RelearningOld, ClosingOld, Requesting }
+    private enum Stage { Idle, TakingStandingPermit, AskingAdmission, Claiming, FindingHeld, RelearningOld, ClosingOld, StoringClosed, Requesting }
 
     private sealed record Permit(string Holder, bool Standing);
 
@@ -162,7 +163,18 @@ public sealed class HealAttempt(string connectionId)
                 End(address, PermitReturn.Unused, effects);
                 return new AttemptEnd.ClaimFailed(failed.Error, failed.Conflict);
             case (Stage.ClosingOld, ConnectionInput.CloseAnswered):
-                state.OldConnectionClosed = true;
+                StoreClosed(state, effects);
+                return null;
+            case (Stage.StoringClosed, ConnectionInput.StorageWritten):
+                SendRequest(state, env, effects);
+                return null;
+            case (Stage.StoringClosed, ConnectionInput.StorageFailed { Conflict: true } conflict):
+                // Another activation holds the heal now; the Close it may repeat is harmless, a second Request is not.
+                End(address, PermitReturn.Served, effects);
+                return new AttemptEnd.ClaimFailed(conflict.Error, Conflict: true);
+            case (Stage.StoringClosed, ConnectionInput.StorageFailed failed):
+                // Only a successor that takes over needs the fact; this attempt goes on, and its next write stores it.
+                effects.Add(new ConnectionEffect.Observe(new ConnectionNote.WriteFailed("store that the old connection was closed (stored with the next write)", failed.Error.Message)));
                 SendRequest(state, env, effects);
                 return null;
             case (Stage.Requesting, ConnectionInput.RequestAnswered answered):
@@ -170,8 +182,7 @@ public sealed class HealAttempt(string connectionId)
                 End(address, PermitReturn.Served, effects);
                 return new AttemptEnd.Healed(sent, answered.Answer, answered.TokenValidFor);
             case (Stage.ClosingOld, ConnectionInput.CallFailed { CancelledByClose: false } refused) when AnsweredByNsmgr(refused):
-                state.OldConnectionClosed = true;
-                SendRequest(state, env, effects);
+                StoreClosed(state, effects);
                 return null;
             case (Stage.FindingHeld or Stage.RelearningOld or Stage.ClosingOld or Stage.Requesting, ConnectionInput.CallFailed { CancelledByClose: true }):
                 End(address, PermitReturn.CancelledByClose, effects);
@@ -229,6 +240,18 @@ public sealed class HealAttempt(string connectionId)
         }
 
         SendRequest(state, env, effects);
+    }
+
+    /// <summary>
+    /// Stores that the old connection is closed before the reselect's Request. An activation that takes over from one
+    /// that died after this point must not re-teach the old path to an NSMgr that forgot it (it would revive the closed
+    /// connection beside the one the lost Request may have made); it reselects at once.
+    /// </summary>
+    private void StoreClosed(ConnectionState state, EffectBatch effects)
+    {
+        state.OldConnectionClosed = true;
+        _stage = Stage.StoringClosed;
+        effects.Persist(state);
     }
 
     private static bool ClosesOldFirst(ConnectionState state) =>

@@ -86,7 +86,7 @@ public static class ChaosChecks
         // without is a control-plane failure, or a heal already done, that moved the endpoint. (A restore may or may not
         // repair a vWire, so only a reselect uses a fault up.)
         var previous = DateTimeOffset.MinValue;
-        foreach (var reselect in reselects)
+        foreach (var reselect in Moves(simulator, id))
         {
             if (!hits.Any(hit => hit.At > previous && hit.At < reselect.Timestamp))
             {
@@ -101,6 +101,25 @@ public static class ChaosChecks
         if (hits.Count > 0 && hits[^1] is { Fault: DataPlaneFault.NseKilled or DataPlaneFault.VWireBroken } last && !reselects.Any(r => r.Timestamp > last.At))
         {
             yield return $"{id}: {last.Fault} at {last.Endpoint} ({last.At:HH:mm:ss.fff}), but no reselect was accepted after it ({Heals(after)})";
+        }
+    }
+
+    /// <summary>
+    /// The reselects that moved the connection. One accepted at the NSE where the connection's previous accepted Request
+    /// put it moved nothing: the retry of a reselect whose answer was lost with its silo, served again at the same NSE
+    /// by an NSMgr that restarted and forgot the first.
+    /// </summary>
+    private static IEnumerable<RequestRecord> Moves(NsmSimulator simulator, string id)
+    {
+        string? heldAt = null;
+        foreach (var request in Accepted(simulator, id))
+        {
+            if (request.Reselect && request.Endpoint != heldAt)
+            {
+                yield return request;
+            }
+
+            heldAt = request.Endpoint;
         }
     }
 

@@ -86,8 +86,8 @@ public sealed class TakeoverTests
         var runner = Up();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
-        // The claim is stored; another activation writes before the reselect's answer is (a duplicate activation).
-        runner.WriteOutcomes = new Queue<StorageBehaviour>([StorageBehaviour.Works, StorageBehaviour.Conflicts]);
+        // The claim and the Close are stored; another activation writes before the reselect's answer is (a duplicate activation).
+        runner.WriteOutcomes = new Queue<StorageBehaviour>([StorageBehaviour.Works, StorageBehaviour.Works, StorageBehaviour.Conflicts]);
         runner.Tick();
         Assert.Equal(1, runner.StandDowns);
         var movedTo = Assert.Single(runner.HeldAt);
@@ -153,6 +153,30 @@ public sealed class TakeoverTests
         Assert.Equal([runner.Stored.Connection!.NetworkServiceEndpointName], runner.HeldAt);
         Assert.NotEqual(before, runner.Stored.Connection.NetworkServiceEndpointName);
         Assert.False(runner.Stored.NsmgrMayHaveForgotten);
+    }
+
+    [Fact]
+    public void A_reselect_lost_with_its_silo_at_an_nsmgr_that_then_forgot_does_not_revive_the_old_connection_it_closed()
+    {
+        var runner = Up();
+        var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
+        // The old connection is closed, the reselect's Request reaches the NSMgr, and the silo dies before its answer;
+        // then the NSMgr restarts and forgets it all (chaos seed 3).
+        runner.CrashAfter(effect => effect is SendRequest { Purpose: RequestPurpose.Heal });
+        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
+        runner.Tick();
+        Assert.True(runner.Crashed);
+        Assert.True(runner.Stored.OldConnectionClosed);
+        runner.NsmgrForgot = true;
+
+        TakeOver(runner);
+
+        // No restore of the old path before a second Close: it would put the closed connection back at the old NSE.
+        Assert.Equal(["Initial", "FindHeld", "Close(BeforeReselect)", "Heal", "FindHeld", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.Equal(HealDecision.Reselect, runner.Calls[^1].Decision);
+        Assert.DoesNotContain(runner.Calls.Skip(4), c => c.What == "Heal" && c.Endpoint == before);
+        Assert.Equal(ConnectionPhase.Up, runner.Stored.Phase);
+        Assert.DoesNotContain(before, runner.HeldAt);
     }
 
     [Fact]

@@ -28,8 +28,8 @@ public sealed class WriteFailureTests
         var runner = UpRunner();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
-        // The attempt's claim is stored; the healed connection is not.
-        runner.WriteOutcomes = new Queue<StorageBehaviour>([StorageBehaviour.Works, StorageBehaviour.Fails]);
+        // The attempt's claim and its Close of the old connection are stored; the healed connection is not.
+        runner.WriteOutcomes = new Queue<StorageBehaviour>([StorageBehaviour.Works, StorageBehaviour.Works, StorageBehaviour.Fails]);
 
         runner.Tick();
 
