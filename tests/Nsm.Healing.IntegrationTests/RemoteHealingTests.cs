@@ -50,6 +50,31 @@ public sealed class RemoteHealingTests(ClusterFixture fixture)
         Assert.Empty(scenario.Simulator.Records.Duplicates(id));
     }
 
+    [Fact]
+    public async Task A_new_activation_restores_on_a_remote_nsmgr_restart_when_its_nsc_checks_the_vwire()
+    {
+        await using var scenario = await NscScenario.StartAsync(fixture.Cluster, Topology(nseNodes: [2, 3]));
+        var id = NscScenario.NewId(nameof(A_new_activation_restores_on_a_remote_nsmgr_restart_when_its_nsc_checks_the_vwire));
+        var grain = await scenario.ConnectAsync(id);
+        var before = await grain.GetState();
+        var remoteNsmgr = before.Endpoint == "nse-2" ? "nsmgr-2" : "nsmgr-3";
+        await grain.ReportDataPlane(DataPlaneVerdict.Up, before.Connection);
+        // The activation and what it heard from the NSC are gone, as after a failover; the stored connection remains.
+        await fixture.Cluster.Cluster.DeactivateAsync(grain);
+
+        // The entry NSMgr reports DOWN when the remote one goes: a control-plane fault along the path.
+        scenario.Simulator.Faults.StopNsmgr(remoteNsmgr);
+        await Eventually.Phase(grain, ConnectionPhase.Healing);
+        scenario.Simulator.Faults.StartNsmgr(remoteNsmgr);
+
+        var healed = await Eventually.Phase(grain, ConnectionPhase.Up, s => s.History.Count == 1);
+        Assert.Equal(HealTrigger.ConnectionDown, healed.History[0].Trigger);
+        Assert.Equal(HealDecision.Restore, healed.History[0].Decision);
+        Assert.Equal(before.Endpoint, healed.Endpoint);
+        Assert.DoesNotContain(scenario.Simulator.Records.Requests(id), r => r.Reselect);
+        Assert.True(scenario.Simulator.IsDataPlaneUp(id));
+    }
+
     private static SimulatorTopology Topology(int[] nseNodes)
     {
         var builder = SimulatorTopology.Builder();

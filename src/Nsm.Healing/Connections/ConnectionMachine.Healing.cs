@@ -30,17 +30,42 @@ public sealed partial class ConnectionMachine
         }
 
         var changed = reported.Verdict != _reportedDataPlane;
+        var firstReport = !State.NscChecksDataPlane;
+        State.NscChecksDataPlane = true;
         _reportedDataPlane = reported.Verdict;
         _dataPlaneReportedAt = Now;
         if (reported.Verdict == DataPlaneVerdict.Down)
         {
             // Every Down, not only a change: a connection left Up on a dead vWire (e.g. a restore finished meanwhile)
-            // must still move when the NSC says so again.
+            // must still move when the NSC says so again. The heal's claim stores that the NSC checks.
             ActOnTrigger(HealTrigger.DataPlaneDown, effects);
+            return;
         }
-        else if (changed)
+
+        if (changed)
         {
             effects.Add(new Publish());
+        }
+
+        if (firstReport && State.Phase == ConnectionPhase.Up && !AwaitingOutcome)
+        {
+            // Once per connection; otherwise the step under way stores it.
+            Persist(Write.NscChecks, effects);
+        }
+    }
+
+    /// <summary>
+    /// A new activation (a failover, a deactivation) knows nothing of the data plane, but the NSC that checks it does, and
+    /// said nothing against it while the connection was stored Up (its Down would have stored a heal). Until the NSC's
+    /// next report, at most the verdict lifetime, its "up" stands: a DOWN meanwhile restores, as it would have before
+    /// the failover, rather than moving the workload because this service lost its memory.
+    /// </summary>
+    private void CarryOverNscVerdict()
+    {
+        if (State is { Phase: ConnectionPhase.Up, NscChecksDataPlane: true })
+        {
+            _reportedDataPlane = DataPlaneVerdict.Up;
+            _dataPlaneReportedAt = Now;
         }
     }
 

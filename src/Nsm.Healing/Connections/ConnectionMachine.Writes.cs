@@ -114,7 +114,7 @@ public sealed partial class ConnectionMachine
         switch (write)
         {
             case Write.Progress:
-                effects.Add(new Observe(new ConnectionNote.WriteFailed("store a heal's progress (stored with its next claim)", error)));
+                effects.Add(new Observe(new ConnectionNote.WriteFailed($"store {write.What} (stored with the next write)", error)));
                 RunAfterWrite(effects);
                 break;
             case Write.Initial initial:

@@ -109,6 +109,7 @@ public sealed partial class ConnectionMachine
             case Activated:
                 Rearm(effects);
                 HoldStatedNamespace(effects);
+                CarryOverNscVerdict();
                 break;
             case RequestAsked request:
                 OnRequest(request, effects);
@@ -232,12 +233,13 @@ public sealed partial class ConnectionMachine
         public static readonly Write Pause = new Simple("the pause");
         public static readonly Write Resume = new Simple("the resume");
         public static readonly Write GiveUp = new GiveUpWrite();
-        public static readonly Write Bookkeeping = new Progress();
+        public static readonly Write Bookkeeping = new Progress("a heal's progress");
+        public static readonly Write NscChecks = new Progress("that the NSC checks the data plane");
 
         public sealed record Simple(string Name) : Write(Name);
 
-        /// <summary>A heal's progress, or a refresh: nothing the NSMgr did depends on it being stored now.</summary>
-        public sealed record Progress() : Write("a heal's progress");
+        /// <summary>A heal's progress, a refresh, or what was learned of the NSC: nothing the NSMgr did depends on it being stored now.</summary>
+        public sealed record Progress(string Name) : Write(Name);
 
         public sealed record GiveUpWrite() : Write("a heal that gave up");
 

@@ -79,6 +79,12 @@ public sealed class ConnectionState
     /// </summary>
     [Id(27)] public bool NsmgrMayHaveForgotten { get; set; }
 
+    /// <summary>
+    /// The NSC checks this connection's data plane and reports it (a liveness reporter runs): it will say so when the vWire
+    /// dies. Stored so that an activation after a failover does not take its own lost memory for an unknown data plane.
+    /// </summary>
+    [Id(28)] public bool NscChecksDataPlane { get; set; }
+
     /// <summary>A fresh copy on every get: change it and set it back to keep a change.</summary>
     public NetworkServiceRequest? LastGoodRequest
     {

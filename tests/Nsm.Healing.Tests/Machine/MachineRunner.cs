@@ -73,6 +73,9 @@ internal sealed class MachineRunner
 
     public DateTimeOffset? WakeupAt { get; private set; }
 
+    /// <summary>Writes attempted, stored or not.</summary>
+    public int Writes { get; private set; }
+
     public bool Backstop { get; private set; }
 
     public List<SentCall> Calls { get; } = [];
@@ -395,6 +398,7 @@ internal sealed class MachineRunner
 
     private ConnectionInput Write(ConnectionState state)
     {
+        Writes++;
         switch (WriteOutcomes.TryDequeue(out var next) ? next : Storage)
         {
             case StorageBehaviour.Works:
