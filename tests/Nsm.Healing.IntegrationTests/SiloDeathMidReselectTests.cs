@@ -33,9 +33,13 @@ public sealed class SiloDeathMidReselectTests(ITestOutputHelper output)
             other.Release();
         }
 
-        // The claim goes through; the write of the reselect's answer is held, then the silo dies with it unwritten.
-        var answer = cluster.StorageOf(host).HoldNextWrite(id);
+        // The claim and the stored Close go through; the write of the reselect's answer is held, then the silo dies with
+        // it unwritten.
+        var closed = cluster.StorageOf(host).HoldNextWrite(id);
         reached.Release();
+        await closed.Reached.WaitAsync(TimeSpan.FromSeconds(20));
+        var answer = cluster.StorageOf(host).HoldNextWrite(id);
+        closed.Release();
         await answer.Reached.WaitAsync(TimeSpan.FromSeconds(20));
         var reselect = Assert.Single(scenario.Simulator.Records.Requests(id), r => r.Reselect && r.Outcome == StatusCode.OK);
         Assert.NotEqual(before.NetworkServiceEndpointName, reselect.Endpoint);

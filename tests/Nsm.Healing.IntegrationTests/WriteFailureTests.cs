@@ -70,8 +70,8 @@ public sealed class WriteFailureTests(FaultClusterFixture fixture)
         var id = NscScenario.NewId("heal-unstored");
         var grain = await scenario.ConnectAsync(id);
         var before = (await grain.GetState()).Connection!;
-        // The attempt's claim is stored; the healed connection is not.
-        fixture.Storage.FailWrites(id, skip: 1);
+        // The attempt's claim and its Close of the old connection are stored; the healed connection is not.
+        fixture.Storage.FailWrites(id, skip: 2);
 
         scenario.Simulator.Faults.BreakDataPlane(id);
         await grain.ReportDataPlane(DataPlaneVerdict.Down, before);

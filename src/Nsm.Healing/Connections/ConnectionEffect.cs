@@ -26,6 +26,15 @@ public abstract record ConnectionEffect
     }
 
     /// <summary>
+    /// Asks the NSMgr's monitor since when its stream to the NSMgr has been open without a break: an NSMgr that restarted
+    /// broke it. Outcome: StreamOpenSince (null since when the stream is not open or the monitor could not say).
+    /// </summary>
+    public sealed record AskStreamOpenSince(string NsmgrAddress) : ConnectionEffect
+    {
+        public override bool FeedsBack => true;
+    }
+
+    /// <summary>
     /// Asks the NSMgr which connection it holds for <paramref name="Ours"/> (its monitor snapshot, scoped to our path
     /// segment). Outcome: HeldFound or CallFailed.
     /// </summary>

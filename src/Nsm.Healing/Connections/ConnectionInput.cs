@@ -81,6 +81,9 @@ public abstract record ConnectionInput
     /// <param name="CancelledByClose">The NSC's Close stopped the call (or kept it from being sent).</param>
     public sealed record CallFailed(Exception Error, string StatusCode, bool CancelledByClose) : ConnectionInput;
 
+    /// <summary>Outcome of <see cref="ConnectionEffect.AskStreamOpenSince"/>, on the monitor's clock; null: not open, or unknown.</summary>
+    public sealed record StreamOpenSince(DateTimeOffset? Since) : ConnectionInput;
+
     /// <summary>Outcome of <see cref="ConnectionEffect.FindHeld"/>: what the NSMgr holds for the connection now, or null for nothing.</summary>
     public sealed record HeldFound(Connection? Held) : ConnectionInput;
 

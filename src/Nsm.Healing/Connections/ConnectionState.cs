@@ -85,6 +85,10 @@ public sealed class ConnectionState
     /// </summary>
     [Id(28)] public bool NscChecksDataPlane { get; set; }
 
+    /// <summary>When the NSMgr last answered a Request for it (the answering silo's clock): a monitor stream open without
+    /// a break since before then says the NSMgr has not restarted since, and so still knows the connection.</summary>
+    [Id(29)] public DateTimeOffset? NsmgrAnsweredAt { get; set; }
+
     /// <summary>A fresh copy on every get: change it and set it back to keep a change.</summary>
     public NetworkServiceRequest? LastGoodRequest
     {

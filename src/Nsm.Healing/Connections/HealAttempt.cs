@@ -14,7 +14,10 @@ namespace Nsm.Healing.Connections;
 /// </summary>
 public sealed class HealAttempt(string connectionId)
 {
-    private enum Stage { Idle, TakingStandingPermit, AskingAdmission, Claiming, FindingHeld, RelearningOld, ClosingOld, StoringClosed, Requesting }
+    private enum Stage { Idle, TakingStandingPermit, AskingAdmission, Claiming, AskingMonitor, FindingHeld, RelearningOld, ClosingOld, StoringClosed, Requesting }
+
+    // For the monitor's stream start and our last answer, taken on two silos' clocks.
+    private static readonly TimeSpan StreamClockMargin = TimeSpan.FromSeconds(1);
 
     private sealed record Permit(string Holder, bool Standing);
 
@@ -36,6 +39,15 @@ public sealed class HealAttempt(string connectionId)
     /// </summary>
     private bool AsksNsmgrFirst(ConnectionState state) =>
         _takesOver || state.CurrentHeal!.Decision == HealDecision.Reselect;
+
+    /// <summary>
+    /// A first reselect attempt with no doubt about the NSMgr (no earlier attempt of this heal, no takeover, no sign it may
+    /// have forgotten) has one question left: did the NSMgr restart since it last answered, before the news reached this
+    /// connection? Its monitor knows from a grain call, without a round trip to the NSMgr: a restart breaks the stream
+    /// long before the restarted NSMgr could answer the Close that follows.
+    /// </summary>
+    private bool MayAskTheMonitorInstead(ConnectionState state) =>
+        !_takesOver && state.CurrentHeal!.Attempts == 0 && !state.NsmgrMayHaveForgotten && state.NsmgrAnsweredAt is not null;
 
     /// <summary>An attempt is under way: the outcome of the effect it asked for comes to it.</summary>
     public bool InProgress => _stage != Stage.Idle;
@@ -120,9 +132,19 @@ public sealed class HealAttempt(string connectionId)
                 QueuedAtAdmission = true;
                 _stage = Stage.Idle;
                 return new AttemptEnd.NotAdmitted(null, unreachable.Error);
+            case (Stage.Claiming, ConnectionInput.StorageWritten) when AsksNsmgrFirst(state) && MayAskTheMonitorInstead(state):
+                _stage = Stage.AskingMonitor;
+                effects.Add(new ConnectionEffect.AskStreamOpenSince(address));
+                return null;
             case (Stage.Claiming, ConnectionInput.StorageWritten) when AsksNsmgrFirst(state):
-                _stage = Stage.FindingHeld;
-                effects.Add(new ConnectionEffect.FindHeld(address, state.Connection!, state.Policy.RequestTimeout));
+                FindHeld(state, effects);
+                return null;
+            case (Stage.AskingMonitor, ConnectionInput.StreamOpenSince { Since: { } since }) when since + StreamClockMargin <= state.NsmgrAnsweredAt:
+                // The NSMgr has not restarted since it last answered for the connection: it holds it where it is stored.
+                CloseOldOrRequest(state, env, effects);
+                return null;
+            case (Stage.AskingMonitor, ConnectionInput.StreamOpenSince):
+                FindHeld(state, effects);
                 return null;
             case (Stage.Claiming, ConnectionInput.StorageWritten):
                 CloseOldOrRequest(state, env, effects);
@@ -240,6 +262,12 @@ public sealed class HealAttempt(string connectionId)
         }
 
         SendRequest(state, env, effects);
+    }
+
+    private void FindHeld(ConnectionState state, EffectBatch effects)
+    {
+        _stage = Stage.FindingHeld;
+        effects.Add(new ConnectionEffect.FindHeld(state.NsmgrAddress!, state.Connection!, state.Policy.RequestTimeout));
     }
 
     /// <summary>

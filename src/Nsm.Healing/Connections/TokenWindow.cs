@@ -20,6 +20,7 @@ public static class TokenWindow
         state.LastGoodRequest = HealRequests.WithAnswer(sent, answer);
         state.TokenExpiresAt = OwnTokenExpiry(answer, now, tokenValidFor);
         state.NsmgrMayHaveForgotten = false;
+        state.NsmgrAnsweredAt = now;
     }
 
     /// <summary>

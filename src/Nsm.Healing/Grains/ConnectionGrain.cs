@@ -329,6 +329,8 @@ public sealed partial class ConnectionGrain(
                 return await SendRequestAsync(send);
             case SendClose close:
                 return await SendCloseAsync(close);
+            case AskStreamOpenSince ask:
+                return await StreamOpenSinceAsync(ask.NsmgrAddress);
             case FindHeld find:
                 return await FindHeldAsync(find);
             case Persist persist:
@@ -431,6 +433,19 @@ public sealed partial class ConnectionGrain(
         catch (Exception e)
         {
             return new Input.CallFailed(e, StatusOf(e), cancellable && _close.IsRaised);
+        }
+    }
+
+    /// <summary>Only a shortcut: a monitor that cannot say (its silo is going, the call failed) says nothing, and the NSMgr is asked instead.</summary>
+    private async Task<Input> StreamOpenSinceAsync(string nsmgrAddress)
+    {
+        try
+        {
+            return new Input.StreamOpenSince(await MonitorOf(nsmgrAddress).StreamOpenSince());
+        }
+        catch (Exception)
+        {
+            return new Input.StreamOpenSince(null);
         }
     }
 

@@ -30,6 +30,13 @@ public interface INsmgrMonitorGrain : IGrainWithStringKey
     [Alias("GetStatus")]
     Task<MonitorStatus> GetStatus();
 
+    /// <summary>
+    /// Since when (this silo's clock) the stream to the NSMgr has been open without a break; null when it is not open.
+    /// Answered at once, between other calls: a connection asks before a reselect's Close.
+    /// </summary>
+    [AlwaysInterleave, Alias("StreamOpenSince")]
+    Task<DateTimeOffset?> StreamOpenSince();
+
     /// <summary>The connection ids registered behind this NSMgr, for operators (list, pause all of an NSMgr).</summary>
     [Alias("GetConnectionIds")]
     Task<IReadOnlyList<string>> GetConnectionIds();

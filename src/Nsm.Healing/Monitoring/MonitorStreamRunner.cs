@@ -55,6 +55,10 @@ public sealed class MonitorStreamRunner(
         }
     }
 
+    /// <summary>Since when the loop of <paramref name="epoch"/> has streamed without a break (<see cref="NsmgrMonitorLoop.OpenSince"/>); null when none does.</summary>
+    public DateTimeOffset? OpenSince(string monitorKey, long epoch) =>
+        _loops.TryGetValue(monitorKey, out var loop) && loop.Epoch == epoch && !loop.IsCompleted ? loop.OpenSince : null;
+
     public bool IsRunning(string nsmgrAddress, long epoch) =>
         _loops.TryGetValue(nsmgrAddress, out var loop) && loop.Epoch == epoch && !loop.IsCompleted;
 

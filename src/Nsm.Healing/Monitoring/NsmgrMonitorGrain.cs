@@ -200,6 +200,8 @@ public sealed class NsmgrMonitorGrain : Grain, INsmgrMonitorGrain
         LastOrphanAudit = _audit.Last,
     });
 
+    Task<DateTimeOffset?> INsmgrMonitorGrain.StreamOpenSince() => Task.FromResult(_runner.OpenSince(Key, State.Epoch));
+
     Task<IReadOnlyList<string>> INsmgrMonitorGrain.GetConnectionIds() =>
         Task.FromResult<IReadOnlyList<string>>(_registered.All.Order(StringComparer.Ordinal).ToArray());
 

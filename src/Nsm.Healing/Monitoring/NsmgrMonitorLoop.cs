@@ -35,6 +35,10 @@ internal sealed class NsmgrMonitorLoop(
     // Set once the owner was told of a loss; cleared by the next snapshot. A loss is reported once per outage.
     private bool _lossReported;
 
+    // When the stream's snapshot came, kept across our own resyncs (a new stream at once, no break), cleared the moment a
+    // stream breaks: in UTC ticks, 0 while no stream is open. Read by the grain's silo from any thread.
+    private long _openSinceTicks;
+
     // Failed streams in a row. A stream that delivered its snapshot was healthy, so the next outage backs off from
     // the first delay again, however many outages came before.
     private int _failures;
@@ -42,6 +46,12 @@ internal sealed class NsmgrMonitorLoop(
     public long Epoch => epoch;
 
     public bool IsCompleted => _run.IsCompleted;
+
+    /// <summary>
+    /// Since when the NSMgr has been streaming to us without a break, or null. An NSMgr that restarted broke the stream:
+    /// its connections' next Requests find an NSMgr that forgot them. Our own resyncs reopen at once and do not count.
+    /// </summary>
+    public DateTimeOffset? OpenSince => Volatile.Read(ref _openSinceTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     public void Start() => _run = Task.Run(RunAsync);
 
@@ -80,6 +90,7 @@ internal sealed class NsmgrMonitorLoop(
                     case StreamOutcome.Resync:
                         break;
                     case StreamOutcome.Broken broken:
+                        Volatile.Write(ref _openSinceTicks, 0);
                         _failures++;
                         var delay = ReconnectDelay(_failures);
                         MonitorLog.StreamBroken(logger, nsmgrAddress, epoch, _failures, broken.Reason, (long)delay.TotalMilliseconds);
@@ -148,6 +159,11 @@ internal sealed class NsmgrMonitorLoop(
 
             _lossReported = false;
             _failures = 0;
+            if (Volatile.Read(ref _openSinceTicks) == 0)
+            {
+                Volatile.Write(ref _openSinceTicks, receivedAt.UtcTicks);
+            }
+
             return await PumpAsync(responses, stream);
         }
         catch (Exception e) when (IsCancellation(e) && !_stop.IsCancellationRequested && resync.IsCancellationRequested)
@@ -213,6 +229,13 @@ internal sealed class NsmgrMonitorLoop(
             }
             finally
             {
+                // The stream ended, broke or overflowed (anything but our own cancel): no longer open, from this moment,
+                // though the events already queued are still being delivered.
+                if (!stream.IsCancellationRequested)
+                {
+                    Volatile.Write(ref _openSinceTicks, 0);
+                }
+
                 queue.Writer.TryComplete();
             }
         });

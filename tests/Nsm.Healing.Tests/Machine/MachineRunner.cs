@@ -69,7 +69,24 @@ internal sealed class MachineRunner
     /// The NSMgr restarted and forgot the connection while its NSE still holds it: its monitor shows nothing, and a Close
     /// succeeds and passes nothing on, until a Request teaches it the connection again.
     /// </summary>
-    public bool NsmgrForgot { get; set; }
+    public bool NsmgrForgot
+    {
+        get => _nsmgrForgot;
+        set
+        {
+            _nsmgrForgot = value;
+            if (value)
+            {
+                // It restarted: its monitor stream broke and opened again.
+                MonitorStreamOpenSince = Env.Now;
+            }
+        }
+    }
+
+    private bool _nsmgrForgot;
+
+    /// <summary>Since when the NSMgr's monitor stream has been open without a break (while the NSMgr answers); null: unknown.</summary>
+    public DateTimeOffset? MonitorStreamOpenSince { get; set; } = DateTimeOffset.MinValue;
 
     public DateTimeOffset? WakeupAt { get; private set; }
 
@@ -226,6 +243,8 @@ internal sealed class MachineRunner
                 return Request(send);
             case SendClose close:
                 return CloseAt(close);
+            case AskStreamOpenSince:
+                return new StreamOpenSince(NsmgrAnswers is NsmgrBehaviour.Answers or NsmgrBehaviour.Rejects ? MonitorStreamOpenSince : null);
             case FindHeld find:
                 return FindHeldAt(find);
             case Persist persist:

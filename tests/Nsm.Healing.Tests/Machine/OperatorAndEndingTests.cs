@@ -17,7 +17,7 @@ public sealed class OperatorAndEndingTests
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
         runner.Tick();
 
-        Assert.Equal(["Initial", "FindHeld", "Close(BeforeReselect)", "Heal", "Close(Final)"], runner.Calls.Select(c => c.What));
+        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal", "Close(Final)"], runner.Calls.Select(c => c.What));
         Assert.Equal(ConnectionPhase.Failed, runner.Stored.Phase);
         Assert.StartsWith("gave up after 1 failed attempts", runner.Stored.Reason, StringComparison.Ordinal);
         Assert.Null(runner.Stored.EndsAs);

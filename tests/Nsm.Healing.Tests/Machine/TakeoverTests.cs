@@ -28,7 +28,7 @@ public sealed class TakeoverTests
         Assert.Equal(movedTo, runner.Stored.Connection!.NetworkServiceEndpointName);
         Assert.Equal([movedTo], runner.HeldAt);
         Assert.Single(runner.Calls, c => c.Decision == HealDecision.Reselect);
-        Assert.Equal(["Initial", "FindHeld", "Close(BeforeReselect)", "Heal", "FindHeld", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal", "FindHeld", "Heal"], runner.Calls.Select(c => c.What));
         Assert.Equal(HealDecision.Restore, runner.Calls[^1].Decision);
         Assert.Equal(HealDecision.Reselect, runner.Stored.History[^1].Decision);
         Assert.Equal(movedTo, runner.Stored.History[^1].EndpointAfter);
@@ -172,7 +172,7 @@ public sealed class TakeoverTests
         TakeOver(runner);
 
         // No restore of the old path before a second Close: it would put the closed connection back at the old NSE.
-        Assert.Equal(["Initial", "FindHeld", "Close(BeforeReselect)", "Heal", "FindHeld", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal", "FindHeld", "Heal"], runner.Calls.Select(c => c.What));
         Assert.Equal(HealDecision.Reselect, runner.Calls[^1].Decision);
         Assert.DoesNotContain(runner.Calls.Skip(4), c => c.What == "Heal" && c.Endpoint == before);
         Assert.Equal(ConnectionPhase.Up, runner.Stored.Phase);
@@ -180,14 +180,43 @@ public sealed class TakeoverTests
     }
 
     [Fact]
-    public void A_reselect_asks_the_nsmgr_what_it_holds_then_closes_the_old_connection_then_requests()
+    public void A_first_reselect_whose_monitor_stream_has_not_broken_since_the_last_answer_closes_then_requests()
     {
         var runner = Up();
 
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
         runner.Tick();
 
+        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
+    }
+
+    [Fact]
+    public void A_first_reselect_asks_the_nsmgr_what_it_holds_when_the_monitor_cannot_say()
+    {
+        var runner = Up();
+        runner.MonitorStreamOpenSince = null;
+
+        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
+        runner.Tick();
+
         Assert.Equal(["Initial", "FindHeld", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
+    }
+
+    [Fact]
+    public void A_first_reselect_asks_the_nsmgr_what_it_holds_when_the_stream_reopened_since_the_last_answer()
+    {
+        var runner = Up();
+        var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
+        // The NSMgr restarted and forgot the connection; the news of the broken stream has not reached the connection.
+        runner.Advance(TimeSpan.FromSeconds(5));
+        runner.NsmgrForgot = true;
+
+        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
+        runner.Tick();
+
+        Assert.Equal(["Initial", "FindHeld", "Heal", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.Equal(before, runner.Calls[2].Endpoint);
+        Assert.Equal([runner.Stored.Connection!.NetworkServiceEndpointName], runner.HeldAt);
     }
 
     private static MachineRunner Up()

@@ -106,7 +106,7 @@ public sealed class TokenWindowTests
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
         runner.Tick();
 
-        Assert.Equal(["Initial", "FindHeld", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
         var late = Assert.IsType<ConnectionNote.CloseTooLate>(Assert.Single(runner.Notes, n => n is ConnectionNote.CloseTooLate));
         Assert.Equal(ClosePurpose.BeforeReselect, late.Purpose);
         Assert.Equal(expiredAt, late.TokenExpiredAt);

@@ -38,7 +38,7 @@ public sealed class WriteFailureTests
         Assert.Equal(ConnectionPhase.Healing, runner.Machine.State.Phase);
         Assert.Equal(HealDecision.Restore, runner.Machine.State.CurrentHeal!.Decision);
         Assert.Equal(before, runner.Stored.Connection!.NetworkServiceEndpointName);
-        Assert.Equal(["Initial", "FindHeld", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal"], runner.Calls.Select(c => c.What));
         Assert.Empty(runner.Failures);
         Assert.NotNull(runner.WakeupAt);
 
@@ -49,7 +49,7 @@ public sealed class WriteFailureTests
 
         Assert.Equal(ConnectionPhase.Up, runner.Stored.Phase);
         Assert.Equal(reselectedTo, runner.Stored.Connection!.NetworkServiceEndpointName);
-        Assert.Equal(["Initial", "FindHeld", "Close(BeforeReselect)", "Heal", "Heal"], runner.Calls.Select(c => c.What));
+        Assert.Equal(["Initial", "Close(BeforeReselect)", "Heal", "Heal"], runner.Calls.Select(c => c.What));
         Assert.DoesNotContain(runner.Calls, c => c.What == "Close(Compensate)");
     }
 
