@@ -40,6 +40,7 @@ public static class SingleHealBenchmark
         using var floorChannel = NsmWire.Channel(floorSim.NsmgrAddress(Nsmgr));
         using var upstreamChannel = NsmWire.Channel(upstreamSim.NsmgrAddress(Nsmgr));
         await using var floor = await FloorHealer.StartAsync(floorChannel.CallInvoker);
+        var anchor = await AnchorTheMonitorStreamAsync(cluster, oursSim.NsmgrAddress(Nsmgr));
 
         // Where c's time goes: fault → the grain started the heal (HealRecord.StartedAt, same system clock).
         var oursDecided = new List<double>();
@@ -68,6 +69,7 @@ public static class SingleHealBenchmark
             }
         }
 
+        await anchor.Close();
         log.WriteLine($"  {heal}{(secure ? "" : " (security off)")}: a p50 {Distribution.Of(results["a"]).P50Ms:0.00} ms, b p50 {Distribution.Of(results["b"]).P50Ms:0.00} ms, c p50 {Distribution.Of(results["c"]).P50Ms:0.00} ms");
         var request = heal == HealDecision.Restore ? "one Request (restore: same endpoint)" : "one Request (RESELECT_REQUESTED, no Close)";
         return new SingleHealResult(secure ? heal.ToString() : $"{heal} (security off)", "forwarder kill → UPDATE state=DOWN", [
@@ -108,6 +110,20 @@ public static class SingleHealBenchmark
         return ms;
     }
 
+    /// <summary>
+    /// A paused connection that keeps our one monitor stream to the NSMgr open for the whole run, as the many connections
+    /// behind a real NSMgr do (the floor's shared stream stays open too). Without it the stream would stop at each
+    /// sample's Close and start again with the next sample's connection, which no NSMgr in production sees. Paused, it
+    /// ignores the faults the samples inject.
+    /// </summary>
+    private static async Task<IConnectionGrain> AnchorTheMonitorStreamAsync(BenchCluster cluster, string address)
+    {
+        var anchor = cluster.Connection($"ours-anchor-{Guid.NewGuid():N}");
+        await anchor.Request(new ConnectionRequest { NsmgrAddress = address, Request = NsmWire.NewRequest(anchor.GetPrimaryKeyString()), ClientName = "nsc-bench" });
+        await anchor.Pause("keeps the benchmark's monitor stream open");
+        return anchor;
+    }
+
     private static async Task<double> OursSample(NsmSimulator sim, BenchCluster cluster, HealDecision heal, string id, List<double> decided)
     {
         var (toRequest, toGrain) = await OursHealOnceAsync(sim, cluster, sim.NsmgrAddress(Nsmgr), NsmWire.NewRequest(id), heal);
@@ -131,11 +147,11 @@ public static class SingleHealBenchmark
             ClientName = "nsc-bench",
             Policy = HealPolicy.Default with { OnDownWithUnknownDataPlane = heal },
         });
-        // Only this connection is registered, and the one stream is reading: the DOWN will reach the grain.
+        // It is registered, and the one stream is reading: the DOWN will reach the grain.
         await Eventually.True(async () =>
             {
-                var status = await cluster.Monitor(address).GetStatus();
-                return status.StreamConnected && status.RegisteredConnections == 1 && sim.Records.OpenMonitorStreams(Nsmgr) == 1;
+                var monitor = cluster.Monitor(address);
+                return (await monitor.GetStatus()).StreamConnected && (await monitor.GetConnectionIds()).Contains(id) && sim.Records.OpenMonitorStreams(Nsmgr) == 1;
             }, $"the monitor stream to {Nsmgr} with {id} registered", TimeSpan.FromSeconds(30), poll: TimeSpan.FromMilliseconds(5));
         var forwarder = sim.WiringOf(id)!.Forwarders[0];
         var faultAt = TimeProvider.System.GetUtcNow();
