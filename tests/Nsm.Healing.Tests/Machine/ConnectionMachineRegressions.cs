@@ -11,7 +11,7 @@ public sealed class ConnectionMachineRegressions
     [Fact]
     public void A_down_report_while_paused_mid_restore_is_not_lost_to_a_later_stream_loss()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         runner.Feed(new Triggered(HealTrigger.ControlPlaneLost));
         runner.Feed(new PauseAsked("test"));
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
@@ -30,7 +30,7 @@ public sealed class ConnectionMachineRegressions
     [Fact]
     public void A_down_report_while_paused_that_the_nsc_took_back_does_not_reselect()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         runner.Feed(new PauseAsked("test"));
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Up, runner.Machine.State.Connection));
@@ -39,12 +39,5 @@ public sealed class ConnectionMachineRegressions
         Assert.Equal(DataPlaneVerdict.Up, runner.Machine.DataPlane);
         Assert.Equal(ConnectionPhase.Up, runner.Machine.State.Phase);
         Assert.DoesNotContain(runner.Calls, c => c.Decision == HealDecision.Reselect);
-    }
-
-    private static MachineRunner UpRunner()
-    {
-        var runner = new MachineRunner(HealPolicy.Default);
-        runner.Connect();
-        return runner;
     }
 }

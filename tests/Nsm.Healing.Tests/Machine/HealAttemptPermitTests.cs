@@ -12,7 +12,7 @@ public sealed class HealAttemptPermitTests
     [Fact]
     public void A_heal_the_nsmgr_served_releases_its_permit_as_served()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
 
         runner.Feed(new Triggered(HealTrigger.Operator));
         runner.Tick();
@@ -24,7 +24,7 @@ public sealed class HealAttemptPermitTests
     [Fact]
     public void A_heal_the_nsmgr_rejected_releases_its_permit_as_served()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         runner.NsmgrAnswers = NsmgrBehaviour.Rejects;
 
         runner.Feed(new Triggered(HealTrigger.Operator));
@@ -37,7 +37,7 @@ public sealed class HealAttemptPermitTests
     [Fact]
     public void A_heal_the_nsmgr_did_not_answer_releases_its_permit_as_failed_at_the_nsmgr()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         runner.NsmgrAnswers = NsmgrBehaviour.Unreachable;
 
         runner.Feed(new Triggered(HealTrigger.Operator));
@@ -49,7 +49,7 @@ public sealed class HealAttemptPermitTests
     [Fact]
     public void A_permit_whose_claim_could_not_be_stored_goes_back_unused()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         runner.Storage = StorageBehaviour.Fails;
 
         runner.Feed(new Triggered(HealTrigger.Operator));
@@ -63,7 +63,7 @@ public sealed class HealAttemptPermitTests
     [Fact]
     public void A_permit_granted_after_the_heal_ended_goes_back_unused()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
 
         runner.Feed(new HealAdmitted());
 
@@ -73,7 +73,7 @@ public sealed class HealAttemptPermitTests
     [Fact]
     public void A_place_in_the_queue_goes_back_unused_when_a_standing_permit_serves_the_heal()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         runner.AdmissionFree = false;
         runner.Feed(new Triggered(HealTrigger.Operator));
         runner.Tick();
@@ -91,7 +91,7 @@ public sealed class HealAttemptPermitTests
     [Fact]
     public void A_close_that_cuts_a_heal_short_hands_its_permit_back_as_cancelled()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         runner.Feed(new Triggered(HealTrigger.Operator));
         runner.CloseDuringNextCall();
 
@@ -104,7 +104,7 @@ public sealed class HealAttemptPermitTests
     [Fact]
     public void A_close_while_the_heal_waits_at_the_admission_gives_its_place_back_as_cancelled()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         runner.AdmissionFree = false;
         runner.Feed(new Triggered(HealTrigger.Operator));
         runner.Tick();
@@ -118,7 +118,7 @@ public sealed class HealAttemptPermitTests
     [Fact]
     public void A_pause_while_the_heal_holds_a_granted_permit_gives_it_back_unused()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         runner.AdmissionFree = false;
         runner.Feed(new Triggered(HealTrigger.Operator));
         runner.Tick();
@@ -128,13 +128,5 @@ public sealed class HealAttemptPermitTests
 
         Assert.Empty(runner.Granted);
         Assert.Equal([PermitReturn.Unused], runner.ReturnReasons);
-    }
-
-    private static MachineRunner UpRunner()
-    {
-        var runner = new MachineRunner(HealPolicy.Default);
-        runner.Connect();
-        Assert.Equal(ConnectionPhase.Up, runner.Machine.State.Phase);
-        return runner;
     }
 }

@@ -130,6 +130,15 @@ internal sealed class MachineRunner
     /// <summary>Each MoveHome the activation was asked to make, by node.</summary>
     public List<string> MovedHome { get; } = [];
 
+    /// <summary>A runner whose connection is Up at the NSMgr under the default policy.</summary>
+    public static MachineRunner ConnectedUp()
+    {
+        var runner = new MachineRunner(HealPolicy.Default);
+        runner.Connect();
+        Assert.Equal(ConnectionPhase.Up, runner.Machine.State.Phase);
+        return runner;
+    }
+
     /// <summary>A new activation of the stored state, as after a silo died or a migration: it starts with Activated.</summary>
     public void ActivateAnew()
     {

@@ -13,7 +13,7 @@ public sealed class NscVerdictCarryOverTests
     [Fact]
     public void The_first_report_of_the_nsc_is_stored_once()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
 
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Up, runner.Machine.State.Connection));
         Assert.True(runner.Stored.NscChecksDataPlane);
@@ -26,7 +26,7 @@ public sealed class NscVerdictCarryOverTests
     [Fact]
     public void After_a_failover_a_down_on_a_connection_whose_nsc_checks_its_vwire_restores_it()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Up, runner.Machine.State.Connection));
 
@@ -42,7 +42,7 @@ public sealed class NscVerdictCarryOverTests
     [Fact]
     public void The_carried_over_verdict_ages_out_like_a_reported_one()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Up, runner.Machine.State.Connection));
 
         runner.ActivateAnew();
@@ -54,7 +54,7 @@ public sealed class NscVerdictCarryOverTests
     [Fact]
     public void Without_an_nsc_that_checks_a_down_after_a_failover_follows_the_policy()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
 
         runner.ActivateAnew();
@@ -68,7 +68,7 @@ public sealed class NscVerdictCarryOverTests
     [Fact]
     public void A_connection_stored_healing_carries_nothing_over()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Up, runner.Machine.State.Connection));
         runner.NsmgrAnswers = NsmgrBehaviour.Unreachable;
         runner.Feed(new Triggered(HealTrigger.ControlPlaneLost));
@@ -78,13 +78,5 @@ public sealed class NscVerdictCarryOverTests
         runner.ActivateAnew();
 
         Assert.Equal(DataPlaneVerdict.Unknown, runner.Machine.DataPlane);
-    }
-
-    private static MachineRunner Up()
-    {
-        var runner = new MachineRunner(HealPolicy.Default);
-        runner.Connect();
-        Assert.Equal(ConnectionPhase.Up, runner.Machine.State.Phase);
-        return runner;
     }
 }

@@ -13,12 +13,9 @@ public sealed class TakeoverTests
     [Fact]
     public void A_reselect_the_nsmgr_accepted_before_its_silo_died_is_refreshed_where_it_went_not_made_again()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
-        runner.CrashAfter(effect => effect is SendRequest { Purpose: RequestPurpose.Heal });
-        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
-        runner.Tick();
-        Assert.True(runner.Crashed);
+        DieMidReselect(runner);
         var movedTo = Assert.Single(runner.HeldAt);
         Assert.NotEqual(before, movedTo);
 
@@ -37,7 +34,7 @@ public sealed class TakeoverTests
     [Fact]
     public void A_reselect_whose_silo_died_before_its_request_is_made_by_the_activation_that_takes_over()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
         // The claim is stored, then the silo dies before any NSMgr call.
         runner.CrashAfter(effect => effect is Persist { State.AttemptStartedAt: not null });
@@ -57,11 +54,9 @@ public sealed class TakeoverTests
     [Fact]
     public void An_nsmgr_that_cannot_say_what_it_holds_fails_the_attempt_and_nothing_moves_until_it_answers()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
-        runner.CrashAfter(effect => effect is SendRequest { Purpose: RequestPurpose.Heal });
-        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
-        runner.Tick();
+        DieMidReselect(runner);
         var movedTo = Assert.Single(runner.HeldAt);
         runner.NsmgrAnswers = NsmgrBehaviour.Unreachable;
 
@@ -83,7 +78,7 @@ public sealed class TakeoverTests
     [Fact]
     public void A_reselect_whose_result_met_another_activations_write_is_left_in_place_and_kept_by_the_activation_that_takes_over()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
         // The claim and the Close are stored; another activation writes before the reselect's answer is (a duplicate activation).
@@ -108,7 +103,7 @@ public sealed class TakeoverTests
     [Fact]
     public void A_retried_reselect_at_an_nsmgr_that_forgot_the_connection_re_teaches_it_so_the_close_reaches_the_old_nse()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
         // The NSMgr is down: its answer to what it holds never comes and the attempt fails.
         runner.NsmgrAnswers = NsmgrBehaviour.Unreachable;
@@ -137,7 +132,7 @@ public sealed class TakeoverTests
     [Fact]
     public void A_reselect_after_the_control_plane_was_lost_re_teaches_the_nsmgr_before_its_close()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
         // The NSMgr restarted and forgot the connection; its stream's loss starts a restore, and before its first attempt
         // the NSC's data plane fails too: the heal turns reselect.
@@ -158,14 +153,11 @@ public sealed class TakeoverTests
     [Fact]
     public void A_reselect_lost_with_its_silo_at_an_nsmgr_that_then_forgot_does_not_revive_the_old_connection_it_closed()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
         // The old connection is closed, the reselect's Request reaches the NSMgr, and the silo dies before its answer;
         // then the NSMgr restarts and forgets it all (chaos seed 3).
-        runner.CrashAfter(effect => effect is SendRequest { Purpose: RequestPurpose.Heal });
-        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
-        runner.Tick();
-        Assert.True(runner.Crashed);
+        DieMidReselect(runner);
         Assert.True(runner.Stored.OldConnectionClosed);
         runner.NsmgrForgot = true;
 
@@ -182,7 +174,7 @@ public sealed class TakeoverTests
     [Fact]
     public void A_first_reselect_whose_monitor_stream_has_not_broken_since_the_last_answer_closes_then_requests()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
 
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
         runner.Tick();
@@ -193,7 +185,7 @@ public sealed class TakeoverTests
     [Fact]
     public void A_first_reselect_asks_the_nsmgr_what_it_holds_when_the_monitor_cannot_say()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         runner.MonitorStreamOpenSince = null;
 
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
@@ -205,7 +197,7 @@ public sealed class TakeoverTests
     [Fact]
     public void A_first_reselect_asks_the_nsmgr_what_it_holds_when_the_stream_reopened_since_the_last_answer()
     {
-        var runner = Up();
+        var runner = MachineRunner.ConnectedUp();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
         // The NSMgr restarted and forgot the connection; the news of the broken stream has not reached the connection.
         runner.Advance(TimeSpan.FromSeconds(5));
@@ -219,12 +211,13 @@ public sealed class TakeoverTests
         Assert.Equal([runner.Stored.Connection!.NetworkServiceEndpointName], runner.HeldAt);
     }
 
-    private static MachineRunner Up()
+    /// <summary>The NSC reports its data plane down; the silo dies once the reselect's Request has reached the NSMgr.</summary>
+    private static void DieMidReselect(MachineRunner runner)
     {
-        var runner = new MachineRunner(HealPolicy.Default);
-        runner.Connect();
-        Assert.Equal(ConnectionPhase.Up, runner.Machine.State.Phase);
-        return runner;
+        runner.CrashAfter(effect => effect is SendRequest { Purpose: RequestPurpose.Heal });
+        runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
+        runner.Tick();
+        Assert.True(runner.Crashed);
     }
 
     /// <summary>The new activation starts; the dead silo's claim is over, so its attempt is due at once.</summary>

@@ -25,7 +25,7 @@ public sealed class WriteFailureTests
     [Fact]
     public void A_reselect_not_stored_is_kept_and_the_heal_goes_on_as_a_restore_of_it()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         var before = runner.Machine.State.Connection!.NetworkServiceEndpointName;
         runner.Feed(new DataPlaneReported(DataPlaneVerdict.Down, runner.Machine.State.Connection));
         // The attempt's claim and its Close of the old connection are stored; the healed connection is not.
@@ -56,7 +56,7 @@ public sealed class WriteFailureTests
     [Fact]
     public void A_pause_not_stored_leaves_the_connection_up_with_its_refresh()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         runner.Storage = StorageBehaviour.Fails;
 
         runner.Feed(new PauseAsked("test"));
@@ -69,7 +69,7 @@ public sealed class WriteFailureTests
     [Fact]
     public void A_resume_not_stored_leaves_the_connection_paused()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         runner.Feed(new PauseAsked("test"));
         runner.Storage = StorageBehaviour.Fails;
 
@@ -83,7 +83,7 @@ public sealed class WriteFailureTests
     [Fact]
     public void A_close_not_stored_leaves_the_connection_as_stored_and_reports_it()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         runner.Storage = StorageBehaviour.Fails;
 
         runner.Close();
@@ -108,7 +108,7 @@ public sealed class WriteFailureTests
     [Fact]
     public void A_version_conflict_makes_the_activation_stand_down_without_calling_the_nsmgr()
     {
-        var runner = UpRunner();
+        var runner = MachineRunner.ConnectedUp();
         var calls = runner.Calls.Count;
         runner.Storage = StorageBehaviour.Conflicts;
 
@@ -118,12 +118,5 @@ public sealed class WriteFailureTests
         Assert.Equal(1, runner.StandDowns);
         Assert.Equal(calls, runner.Calls.Count);
         Assert.Empty(runner.Granted);
-    }
-
-    private static MachineRunner UpRunner()
-    {
-        var runner = new MachineRunner(HealPolicy.Default);
-        runner.Connect();
-        return runner;
     }
 }
