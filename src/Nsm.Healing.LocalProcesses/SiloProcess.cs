@@ -82,7 +82,25 @@ public sealed class SiloProcess : IAsyncDisposable
         async () => HasExited
             ? throw new InvalidOperationException($"silo {Name} exited with {ExitCode} before it was ready:\n{Output.Tail()}")
             : await ProbeAsync("/healthz/ready", cancellation) == HttpStatusCode.OK,
-        $"silo {Name} to be ready", timeout, () => Output.Tail(), cancellation);
+        $"silo {Name} to be ready", timeout, Describe, cancellation);
+
+    /// <summary>Its last output; a silo that wrote nothing at all says instead what the kernel knows of it.</summary>
+    private string Describe() => Output.All().Count > 0 ? Output.Tail() : $"no output at all; {KernelView()}";
+
+    private string KernelView()
+    {
+        try
+        {
+            var state = File.ReadLines($"/proc/{Pid}/status").FirstOrDefault(line => line.StartsWith("State:", StringComparison.Ordinal));
+            var threads = Directory.GetDirectories($"/proc/{Pid}/task");
+            var waits = threads.Select(task => File.ReadAllText(Path.Combine(task, "wchan"))).GroupBy(wchan => wchan).Select(g => $"{g.Key} ×{g.Count()}");
+            return $"pid {Pid} {state?.Trim()}, {threads.Length} threads waiting in: {string.Join(", ", waits)}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"pid {Pid}: /proc unreadable ({e.Message})";
+        }
+    }
 
     /// <summary>SIGKILL: the process ends at once, no shutdown code runs, its sockets are reset, as when a host dies.</summary>
     public Task KillAsync() => _process.KillAsync();
