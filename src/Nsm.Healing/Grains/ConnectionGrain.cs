@@ -52,6 +52,9 @@ public sealed partial class ConnectionGrain(
     HealingMetrics metrics,
     ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain, IConnectionEvents, IRemindable, IConnectionEnvironment
 {
+    // The monitor answers from memory on its silo; longer than this means it cannot answer soon.
+    private static readonly TimeSpan MonitorQuestionTimeout = TimeSpan.FromMilliseconds(500);
+
     private readonly WriterGate _gate = new();
     private readonly CloseSignal _close = new();
     private readonly WatcherSet _watchers = new();
@@ -436,12 +439,15 @@ public sealed partial class ConnectionGrain(
         }
     }
 
-    /// <summary>Only a shortcut: a monitor that cannot say (its silo is going, the call failed) says nothing, and the NSMgr is asked instead.</summary>
+    /// <summary>
+    /// Only a shortcut: a monitor that cannot say at once (its silo died, it is activating, the call failed) says
+    /// nothing, and the NSMgr is asked instead. Bounded, so that the shortcut never holds a heal up.
+    /// </summary>
     private async Task<Input> StreamOpenSinceAsync(string nsmgrAddress)
     {
         try
         {
-            return new Input.StreamOpenSince(await MonitorOf(nsmgrAddress).StreamOpenSince());
+            return new Input.StreamOpenSince(await MonitorOf(nsmgrAddress).StreamOpenSince().WaitAsync(MonitorQuestionTimeout));
         }
         catch (Exception)
         {
