@@ -47,9 +47,9 @@ public sealed partial class ConnectionMachine
             effects.Add(new Publish());
         }
 
-        if (firstReport && State.Phase == ConnectionPhase.Up && !AwaitingOutcome)
+        if (firstReport && State.Phase == ConnectionPhase.Up)
         {
-            // Once per connection; otherwise the step under way stores it.
+            // Once per connection. Up has no write coming; in any other phase the next one (a heal's claim, the resume) stores it.
             Persist(Write.NscChecks, effects);
         }
     }

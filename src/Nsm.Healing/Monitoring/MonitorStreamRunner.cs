@@ -56,11 +56,12 @@ public sealed class MonitorStreamRunner(
     }
 
     /// <summary>Since when the loop of <paramref name="epoch"/> has streamed without a break (<see cref="NsmgrMonitorLoop.OpenSince"/>); null when none does.</summary>
-    public DateTimeOffset? OpenSince(string monitorKey, long epoch) =>
-        _loops.TryGetValue(monitorKey, out var loop) && loop.Epoch == epoch && !loop.IsCompleted ? loop.OpenSince : null;
+    public DateTimeOffset? OpenSince(string monitorKey, long epoch) => Running(monitorKey, epoch)?.OpenSince;
 
-    public bool IsRunning(string nsmgrAddress, long epoch) =>
-        _loops.TryGetValue(nsmgrAddress, out var loop) && loop.Epoch == epoch && !loop.IsCompleted;
+    public bool IsRunning(string monitorKey, long epoch) => Running(monitorKey, epoch) is not null;
+
+    private NsmgrMonitorLoop? Running(string monitorKey, long epoch) =>
+        _loops.TryGetValue(monitorKey, out var loop) && loop.Epoch == epoch && !loop.IsCompleted ? loop : null;
 
     /// <summary>The silo is going away: end every stream so the NSMgrs see them close.</summary>
     public void Dispose()
