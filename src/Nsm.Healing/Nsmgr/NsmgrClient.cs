@@ -19,11 +19,9 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
         string nsmgrAddress, NetworkServiceRequest request, NscNamespace? netns, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var connectionId = request.Connection?.Id;
-        using var call = await PrepareAsync("Request", nsmgrAddress, connectionId, timeout, cancellationToken);
-        var passing = NamespacePassing.For("Request", nsmgrAddress, connectionId, KernelMechanisms.Of(request), netns, call.Lease.Nsmgr.Outbox);
-        Connection answer;
-        try
+        var (answer, call) = await SendAsync("Request", nameof(Connection), nsmgrAddress, connectionId, timeout, cancellationToken, async call =>
         {
+            var passing = NamespacePassing.For("Request", nsmgrAddress, connectionId, KernelMechanisms.Of(request), netns, call.Lease.Nsmgr.Outbox);
             var outgoing = request;
             if (passing is not null)
             {
@@ -31,40 +29,40 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
                 passing.Rewrite(KernelMechanisms.Of(outgoing));
             }
 
+            Connection answer;
             using (passing?.Attach())
             {
                 answer = await new NetworkService.NetworkServiceClient(call.Channel).RequestAsync(outgoing, call.Metadata, Deadline(timeout), cancellationToken);
             }
-        }
-        catch (Exception e) when (e is not NsmRequestFailedException)
-        {
-            throw Failed("Request", nameof(Connection), nsmgrAddress, connectionId, e, call.Peers);
-        }
 
-        if (passing is not null && answer.Mechanism is { } chosen)
-        {
-            passing.Restore([chosen]);
-        }
+            if (passing is not null && answer.Mechanism is { } chosen)
+            {
+                passing.Restore([chosen]);
+            }
 
-        RequireUsableAnswer(nsmgrAddress, request.Connection!.Id, answer);
-        if (call.Peers is not null && await AnswerProblemAsync(answer, call.Lease.Nsmgr, timeout, cancellationToken) is { } problem)
+            return answer;
+        });
+        using (call)
         {
-            await CloseUntrustedAnswer(nsmgrAddress, answer, netns, timeout, cancellationToken);
-            throw new NsmRequestFailedException(
-                nameof(StatusCode.Unauthenticated),
-                $"Request for connection '{connectionId}' at NSMgr {nsmgrAddress} was answered with a path that fails the token check (next_token_signed): {problem}; the connection was closed");
-        }
+            RequireUsableAnswer(nsmgrAddress, request.Connection!.Id, answer);
+            if (call.Peers is not null && await AnswerProblemAsync(answer, call.Lease.Nsmgr, timeout, cancellationToken) is { } problem)
+            {
+                await CloseUntrustedAnswer(nsmgrAddress, answer, netns, timeout, cancellationToken);
+                throw new NsmRequestFailedException(
+                    nameof(StatusCode.Unauthenticated),
+                    $"Request for connection '{connectionId}' at NSMgr {nsmgrAddress} was answered with a path that fails the token check (next_token_signed): {problem}; the connection was closed");
+            }
 
-        return new NsmgrAnswer(answer, call.Token is { } token ? tokens.ValidFor(token) : null);
+            return new NsmgrAnswer(answer, call.Token is { } token ? tokens.ValidFor(token) : null);
+        }
     }
 
     public async Task CloseAsync(string nsmgrAddress, Connection connection, NscNamespace? netns, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var call = await PrepareAsync("Close", nsmgrAddress, connection.Id, timeout, cancellationToken);
         var mechanisms = connection.Mechanism is { } mechanism ? new[] { mechanism } : [];
-        var passing = NamespacePassing.For("Close", nsmgrAddress, connection.Id, mechanisms, netns, call.Lease.Nsmgr.Outbox);
-        try
+        var (_, call) = await SendAsync("Close", "google.protobuf.Empty", nsmgrAddress, connection.Id, timeout, cancellationToken, async call =>
         {
+            var passing = NamespacePassing.For("Close", nsmgrAddress, connection.Id, mechanisms, netns, call.Lease.Nsmgr.Outbox);
             var outgoing = connection;
             if (passing is not null)
             {
@@ -74,12 +72,45 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
 
             using (passing?.Attach())
             {
-                await new NetworkService.NetworkServiceClient(call.Channel).CloseAsync(outgoing, call.Metadata, Deadline(timeout), cancellationToken);
+                return await new NetworkService.NetworkServiceClient(call.Channel).CloseAsync(outgoing, call.Metadata, Deadline(timeout), cancellationToken);
             }
-        }
-        catch (Exception e) when (e is not NsmRequestFailedException)
+        });
+        call.Dispose();
+    }
+
+    /// <summary>
+    /// Prepares and sends one Request or Close. A token names the NSMgr its channel knew at that address; a new NSMgr
+    /// there (restarted under another identity, or a port another NSMgr had) shows its certificate only in the
+    /// handshake of the connection the call opens, and refuses the token with PermissionDenied. Then the call is signed
+    /// for the NSMgr that handshake met and sent once more: the refusal held nothing at the NSMgr. The caller disposes
+    /// the call returned (its channel lease) once it is done with the answer.
+    /// </summary>
+    private async Task<(T Answer, PreparedCall Call)> SendAsync<T>(
+        string name, string expectedAnswer, string nsmgrAddress, string? connectionId, TimeSpan timeout, CancellationToken cancellationToken,
+        Func<PreparedCall, Task<T>> send)
+    {
+        for (var signings = 1; ; signings++)
         {
-            throw Failed("Close", "google.protobuf.Empty", nsmgrAddress, connection.Id, e, call.Peers);
+            var call = await PrepareAsync(name, nsmgrAddress, connectionId, timeout, cancellationToken);
+            try
+            {
+                return (await send(call), call);
+            }
+            catch (Exception e)
+            {
+                call.Dispose();
+                if (signings == 1 && e is RpcException { StatusCode: StatusCode.PermissionDenied } && call.SignedForAnotherThanMet)
+                {
+                    continue;
+                }
+
+                if (e is NsmRequestFailedException)
+                {
+                    throw;
+                }
+
+                throw Failed(name, expectedAnswer, nsmgrAddress, connectionId, e, call.Peers);
+            }
         }
     }
 
@@ -148,7 +179,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
         if (!channels.Secure)
         {
             var plain = channels.Rent(nsmgrAddress);
-            return new PreparedCall(plain, null, null, null);
+            return new PreparedCall(plain, null, null, null, null);
         }
 
         X509Svid own;
@@ -180,7 +211,7 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
             { NsmTokens.TokenHeader, token.Value },
             { NsmTokens.ExpiresHeader, NsmTokens.FormatExpiry(token.Expires) },
         };
-        return new PreparedCall(lease, metadata, lease.Nsmgr.Peers, token);
+        return new PreparedCall(lease, metadata, lease.Nsmgr.Peers, token, nsmgr);
     }
 
     /// <summary>
@@ -246,9 +277,13 @@ public sealed class NsmgrClient(NsmgrChannelPool channels, IX509SvidSource ident
     private static T? Find<T>(Exception? e) where T : Exception =>
         e is null ? null : e as T ?? Find<T>(e.InnerException) ?? (e is RpcException rpc ? Find<T>(rpc.Status.DebugException) : null);
 
-    private sealed record PreparedCall(NsmgrChannelPool.ChannelLease Lease, Metadata? Metadata, NsmgrPeers? Peers, NsmToken? Token) : IDisposable
+    /// <param name="SignedFor">The NSMgr the token names; null when none was signed.</param>
+    private sealed record PreparedCall(NsmgrChannelPool.ChannelLease Lease, Metadata? Metadata, NsmgrPeers? Peers, NsmToken? Token, SpiffePeer? SignedFor) : IDisposable
     {
         public Grpc.Net.Client.GrpcChannel Channel => Lease.Channel;
+
+        /// <summary>Whether the newest NSMgr the channel's handshakes met is not the one the token names.</summary>
+        public bool SignedForAnotherThanMet => SignedFor is { } signed && Peers?.Latest is { } met && met.Id != signed.Id;
 
         public void Dispose() => Lease.Dispose();
     }
