@@ -67,6 +67,14 @@ internal sealed class CallConcurrency(IEnumerable<string> nsmgrs)
         }
     }
 
+    public int InFlight(string connectionId)
+    {
+        lock (_lock)
+        {
+            return _callsPerConnection.GetValueOrDefault(connectionId)?.Current ?? 0;
+        }
+    }
+
     public int PeakInFlight(string connectionId)
     {
         lock (_lock)

@@ -81,6 +81,12 @@ public sealed class SimulatorRecords
     /// <summary>The most Requests this NSMgr ever handled at once.</summary>
     public int PeakConcurrentRequests(string nsmgr) => Concurrency.PeakRequests(nsmgr);
 
+    /// <summary>
+    /// Requests and Closes in flight for this connection id now, across all NSMgrs: from arrival until answered or until
+    /// their caller stopped waiting (see <c>NsmgrNetworkService</c>).
+    /// </summary>
+    public int InFlight(string connectionId) => Concurrency.InFlight(connectionId);
+
     /// <summary>The most Requests and Closes ever in flight at once for this connection id, across all NSMgrs.</summary>
     public int PeakInFlight(string connectionId) => Concurrency.PeakInFlight(connectionId);
 
