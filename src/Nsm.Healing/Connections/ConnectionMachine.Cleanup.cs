@@ -27,7 +27,7 @@ public sealed partial class ConnectionMachine
     /// </summary>
     private void OnFinalCloseFailed(string nsmgrAddress, CallFailed failed, EffectBatch effects)
     {
-        if (failed.Error is NsmRequestFailedException && !NsmgrFailure.IsUnreachable(failed.StatusCode) && !NsmgrFailure.IsIdentityFailure(failed.StatusCode))
+        if (AnsweredAboutTheCall(failed))
         {
             OnFinalCloseAnswered(nsmgrAddress, effects);
             return;
@@ -53,6 +53,13 @@ public sealed partial class ConnectionMachine
         // The NSC's Close is answered: the service holds the Close from here on.
         effects.Add(new Answer());
     }
+
+    /// <summary>
+    /// The NSMgr answered the call with an error about the call itself; as opposed to not answering it (down, too slow) or
+    /// refusing us on identity, after which what the call was for is still to be done.
+    /// </summary>
+    private static bool AnsweredAboutTheCall(CallFailed failed) =>
+        failed.Error is NsmRequestFailedException && !NsmgrFailure.IsUnreachable(failed.StatusCode) && !NsmgrFailure.IsIdentityFailure(failed.StatusCode);
 
     /// <summary>The retry of an unconfirmed Close is due (its wakeup, its reminder, or the NSMgr is back).</summary>
     private void RetryClose(EffectBatch effects)

@@ -43,10 +43,17 @@ public sealed partial class ConnectionMachine
                 TakeAnswer(relearn.Sent, answered.Answer, answered.TokenValidFor);
                 effects.Add(new Observe(new ConnectionNote.RelearnedBeforeClose(null)));
                 break;
+            case CallFailed failed when !relearn.Forced && !AnsweredAboutTheCall(failed) && TokenWindow.ExpiredAt(State, Now) is null:
+                // The NSMgr did not answer (down, too slow) or refused us on identity: it was not re-taught. A Close now
+                // fails the same way, or, should the NSMgr be back just then, finds it forgot the connection and passes
+                // nothing on. The Close is owed still: retried, restore first, inside the token window. (Once our token
+                // expired, the NSMgr timed the connection out itself: the Close goes, too late, as any Close then.)
+                effects.Add(new Observe(new ConnectionNote.RelearnedBeforeClose(failed.Error.Message)));
+                OnFinalCloseFailed(relearn.NsmgrAddress, failed, effects);
+                return;
             case CallFailed failed:
-                // Re-teaching is best effort: whether the NSMgr refused the restore (its endpoint is gone) or failed it
-                // (down, or a failure further along the path), the Close goes all the same. It may still reach the NSE,
-                // and one the NSMgr does not answer is retried, restore first, inside the token window.
+                // The NSMgr refused the restore (its endpoint is gone, say): nothing there to re-teach. The Close goes all
+                // the same and may still reach the NSE; a forced Close goes whatever became of the restore.
                 effects.Add(new Observe(new ConnectionNote.RelearnedBeforeClose(failed.Error.Message)));
                 break;
             default:

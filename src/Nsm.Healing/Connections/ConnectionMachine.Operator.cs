@@ -22,7 +22,7 @@ public sealed partial class ConnectionMachine
     /// </summary>
     private void OnForcedCloseFailed(string nsmgrAddress, CallFailed failed, EffectBatch effects)
     {
-        if (failed.Error is NsmRequestFailedException && !NsmgrFailure.IsUnreachable(failed.StatusCode) && !NsmgrFailure.IsIdentityFailure(failed.StatusCode))
+        if (AnsweredAboutTheCall(failed))
         {
             // Answered with an error about the Close itself: nothing of ours is left there, as for any final Close.
             OnFinalCloseAnswered(nsmgrAddress, effects);

@@ -218,7 +218,7 @@ internal static partial class ConnectionGrainLog
     public static partial void CloseTooLate(ILogger logger, string connectionId, ClosePurpose purpose, DateTimeOffset tokenExpiredAt);
 
     [LoggerMessage(EventId = 1102, EventName = "CloseUnconfirmed", Level = LogLevel.Warning,
-        Message = "Close of connection {ConnectionId} not confirmed ({Attempts} sent); retried at {RetryAt:o}, until our token expires at {Deadline:o}: {Error}")]
+        Message = "Close of connection {ConnectionId} not confirmed ({Attempts} tries); retried at {RetryAt:o}, until our token expires at {Deadline:o}: {Error}")]
     public static partial void CloseUnconfirmed(ILogger logger, string connectionId, int attempts, DateTimeOffset retryAt, DateTimeOffset deadline, string error);
 
     [LoggerMessage(EventId = 1103, EventName = "CloseAbandoned", Level = LogLevel.Error,

@@ -51,6 +51,9 @@ internal sealed class MachineRunner
 
     public NsmgrBehaviour NsmgrAnswers { get; set; }
 
+    /// <summary>How the NSMgr treats the next Requests and Closes, one per call, before <see cref="NsmgrAnswers"/> applies again.</summary>
+    public Queue<NsmgrBehaviour> NextCalls { get; } = new();
+
     public StorageBehaviour Storage { get; set; }
 
     /// <summary>Outcomes for the next writes, one each, before <see cref="Storage"/> applies again.</summary>
@@ -334,7 +337,7 @@ internal sealed class MachineRunner
             ? $"nse-{_nextEndpoint++}"
             : send.Request.Connection.NetworkServiceEndpointName;
         Calls.Add(new SentCall(Env.Now, send.Purpose.ToString(), endpoint, decision, ClosedByNsc));
-        switch (NsmgrAnswers)
+        switch (NextCall())
         {
             case NsmgrBehaviour.Answers:
                 if (send.Purpose == RequestPurpose.Initial)
@@ -370,7 +373,8 @@ internal sealed class MachineRunner
         }
 
         Calls.Add(new SentCall(Env.Now, $"Close({close.Purpose})", close.Connection.NetworkServiceEndpointName, null, ClosedByNsc));
-        var answered = NsmgrAnswers is NsmgrBehaviour.Answers or NsmgrBehaviour.Rejects;
+        var behaviour = NextCall();
+        var answered = behaviour is NsmgrBehaviour.Answers or NsmgrBehaviour.Rejects;
         if (answered && !NsmgrForgot)
         {
             HeldAt.Remove(close.Connection.NetworkServiceEndpointName);
@@ -381,7 +385,7 @@ internal sealed class MachineRunner
             return null;
         }
 
-        return NsmgrAnswers switch
+        return behaviour switch
         {
             NsmgrBehaviour.Answers => new CloseAnswered(),
             NsmgrBehaviour.Rejects => Failed("NotFound"),
@@ -389,6 +393,8 @@ internal sealed class MachineRunner
             _ => Failed("DeadlineExceeded"),
         };
     }
+
+    private NsmgrBehaviour NextCall() => NextCalls.TryDequeue(out var next) ? next : NsmgrAnswers;
 
     /// <summary>The NSMgr's monitor snapshot for this connection: where it holds it (the one place, but for a duplicate).</summary>
     private ConnectionInput FindHeldAt(FindHeld find)
