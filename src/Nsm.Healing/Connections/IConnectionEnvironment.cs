@@ -21,8 +21,9 @@ public interface IConnectionEnvironment
     double NextJitter();
 
     /// <summary>
-    /// False once the cluster has declared <paramref name="silo"/> dead: its kernel closed its sockets, so the NSMgr saw
-    /// its calls end. Only a silo still a member (a duplicate activation's) may still be mid-call.
+    /// False once the cluster has declared <paramref name="silo"/> dead: it sends nothing more, and what its calls already
+    /// asked for the NSMgr carries out before our next call for the connection (upstream's begin serves one connection's
+    /// calls in arrival order). Only a silo still a member (a duplicate activation's) may still be sending.
     /// </summary>
     bool SiloMayBeAlive(string silo);
 }
