@@ -35,14 +35,14 @@ public sealed partial class ConnectionMachine
 
         State.UnconfirmedCloses++;
         var deadline = State.CloseDeadline ??= TokenWindow.CloseDeadline(State, Now + State.Policy.HealDeadline);
-        var room = deadline - Now;
+        var room = LastTryBy(deadline) - Now;
         if (room < State.Policy.FirstRetryDelay)
         {
             Abandon(effects);
             return;
         }
 
-        // Backoff as for heals, but always one more try inside the window: halfway to the deadline at the latest.
+        // Backoff as for heals, but always one more try inside the window: halfway to the last moment a try may start.
         var delay = Backoff.Delay(State.Policy, State.UnconfirmedCloses, _env.NextJitter());
         State.NextAttemptAt = Now + (delay < room / 2 ? delay : room / 2);
         effects.Add(new Observe(new ConnectionNote.CloseUnconfirmed(State.UnconfirmedCloses, State.NextAttemptAt.Value, deadline, failed.Error.Message)));
@@ -55,6 +55,12 @@ public sealed partial class ConnectionMachine
     }
 
     /// <summary>
+    /// The last moment a try may start: a call needs time on its way (at least the first retry delay), and one arriving
+    /// after our token expired is too late to count.
+    /// </summary>
+    private DateTimeOffset LastTryBy(DateTimeOffset deadline) => deadline - State.Policy.FirstRetryDelay;
+
+    /// <summary>
     /// The NSMgr answered the call with an error about the call itself; as opposed to not answering it (down, too slow) or
     /// refusing us on identity, after which what the call was for is still to be done.
     /// </summary>
@@ -64,7 +70,7 @@ public sealed partial class ConnectionMachine
     /// <summary>The retry of an unconfirmed Close is due (its wakeup, its reminder, or the NSMgr is back).</summary>
     private void RetryClose(EffectBatch effects)
     {
-        if (State.CloseDeadline is { } deadline && Now >= deadline)
+        if (State.CloseDeadline is { } deadline && Now >= LastTryBy(deadline))
         {
             Abandon(effects);
             return;
