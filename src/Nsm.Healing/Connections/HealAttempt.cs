@@ -151,9 +151,13 @@ public sealed class HealAttempt(string connectionId)
                 return null;
             case (Stage.FindingHeld, ConnectionInput.HeldFound { Held: { } held }) when !MonitorEventRelevance.IsAboutCurrent(state.Connection, held):
                 // An earlier attempt was carried out: the NSMgr moved the connection already (closing the old one on the
-                // way). Moving it again would answer one data-plane fault twice; the heal refreshes where it went instead.
-                state.OldConnectionClosed = true;
-                SendRequest(state, env, effects, HealRequests.Restore(HealRequests.WithAnswer(state.LastGoodRequest!, held)));
+                // way). Moving it again would answer one data-plane fault twice; the heal takes the connection where it
+                // went as its own and refreshes it there. Should that fail (its NSE died meanwhile), the next attempt
+                // finds it where it is stored now, and reselects from there, Close first, instead of refreshing a dead
+                // NSE for ever.
+                state.LastGoodRequest = HealRequests.WithAnswer(state.LastGoodRequest!, held);
+                state.OldConnectionClosed = false;
+                SendRequest(state, env, effects, HealRequests.Restore(state.LastGoodRequest));
                 return null;
             case (Stage.FindingHeld, ConnectionInput.HeldFound { Held: null }):
                 // The NSMgr does not know the connection at all: it restarted and forgot it.

@@ -51,6 +51,9 @@ internal sealed class MachineRunner
 
     public NsmgrBehaviour NsmgrAnswers { get; set; }
 
+    /// <summary>NSEs that died: a Request naming one is refused NotFound, as the NSMgr finds it no longer registered.</summary>
+    public HashSet<string> DeadNses { get; } = new(StringComparer.Ordinal);
+
     /// <summary>How the NSMgr treats the next Requests and Closes, one per call, before <see cref="NsmgrAnswers"/> applies again.</summary>
     public Queue<NsmgrBehaviour> NextCalls { get; } = new();
 
@@ -337,6 +340,11 @@ internal sealed class MachineRunner
             ? $"nse-{_nextEndpoint++}"
             : send.Request.Connection.NetworkServiceEndpointName;
         Calls.Add(new SentCall(Env.Now, send.Purpose.ToString(), endpoint, decision, ClosedByNsc));
+        if (DeadNses.Contains(endpoint))
+        {
+            return Failed("NotFound");
+        }
+
         switch (NextCall())
         {
             case NsmgrBehaviour.Answers:

@@ -32,6 +32,32 @@ public sealed class TakeoverTests
     }
 
     [Fact]
+    public void A_reselect_carried_out_for_a_lost_attempt_at_an_nse_that_then_died_is_reselected_from_there_not_refreshed_for_ever()
+    {
+        var runner = MachineRunner.ConnectedUp();
+        DieMidReselect(runner);
+        var movedTo = Assert.Single(runner.HeldAt);
+        runner.DeadNses.Add(movedTo);
+
+        TakeOver(runner);
+
+        // Taken where it went, and its refresh there refused: the NSE is gone.
+        Assert.Equal(ConnectionPhase.Healing, runner.Stored.Phase);
+        Assert.Equal(movedTo, runner.Stored.Connection!.NetworkServiceEndpointName);
+        var fromTakeover = runner.Calls.Count;
+        runner.Advance(runner.WakeupAt!.Value - runner.Env.Now);
+        runner.Tick();
+
+        var endpoint = runner.Stored.Connection!.NetworkServiceEndpointName;
+        Assert.Equal(ConnectionPhase.Up, runner.Stored.Phase);
+        Assert.NotEqual(movedTo, endpoint);
+        Assert.Equal([endpoint], runner.HeldAt);
+        Assert.Equal(["FindHeld", "Close(BeforeReselect)", "Heal"], runner.Calls.Skip(fromTakeover).Select(c => c.What));
+        Assert.Equal(movedTo, runner.Calls[fromTakeover + 1].Endpoint);
+        Assert.Empty(runner.Violations);
+    }
+
+    [Fact]
     public void A_reselect_whose_silo_died_before_its_request_is_made_by_the_activation_that_takes_over()
     {
         var runner = MachineRunner.ConnectedUp();
