@@ -49,8 +49,8 @@ internal sealed class Simulation : IDisposable
 
     /// <param name="caller">The call's TLS certificate and token metadata; authorized unless the simulator is plaintext.</param>
     /// <param name="nscNamespace">The NSC's namespace a kernel-mechanism Request brought, where its vWire goes.</param>
-    public Connection Request(string nsmgr, NetworkServiceRequest request, CallerCredentials caller, SafeHandle? nscNamespace = null) =>
-        _requests.Handle(nsmgr, request, caller, nscNamespace);
+    public Connection Request(string nsmgr, NetworkServiceRequest request, CallerCredentials caller, SafeHandle? nscNamespace = null, CancellationToken callerWaiting = default) =>
+        _requests.Handle(nsmgr, request, caller, nscNamespace, callerWaiting);
 
     public void Close(string nsmgr, Connection connection, CallerCredentials caller) => _closes.Handle(nsmgr, connection, caller);
 

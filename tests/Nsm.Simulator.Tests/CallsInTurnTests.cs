@@ -36,7 +36,8 @@ public sealed class CallsInTurnTests
 
         Assert.Equal(StatusCode.DeadlineExceeded, abandoned.StatusCode);
         Assert.Equal(1, sim.Records.PeakInFlight("c-1"));
-        Assert.Equal(StatusCode.OK, Assert.Single(sim.Records.Requests("c-1")).Outcome);
+        var served = Assert.Single(sim.Records.Requests("c-1"));
+        Assert.Equal((StatusCode.OK, true), (served.Outcome, served.CallerLeft));
         Assert.Null(sim.WiringOf("c-1"));
     }
 }

@@ -1,7 +1,15 @@
 namespace Nsm.Simulator.Recording;
 
-/// <summary>Marks one Request or Close in flight until disposed; a struct so tracking allocates nothing.</summary>
-internal readonly struct InFlightCall(CallConcurrency concurrency, string? nsmgr, string connectionId) : IDisposable
+/// <summary>Marks one Request or Close in flight until disposed; disposing again changes nothing.</summary>
+internal sealed class InFlightCall(CallConcurrency concurrency, string? nsmgr, string connectionId) : IDisposable
 {
-    public void Dispose() => concurrency.End(nsmgr, connectionId);
+    private int _ended;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            concurrency.End(nsmgr, connectionId);
+        }
+    }
 }

@@ -18,7 +18,8 @@ namespace Nsm.Simulator.Requests;
 internal sealed class RequestHandler(SimulationState state, RoutePlanner planner, ConnectionRelease release, ExpiryScheduler expiry)
 {
     /// <param name="nscNamespace">The NSC's namespace (a kernel-mechanism Request over the unix socket), or null.</param>
-    public Connection Handle(string nsmgr, NetworkServiceRequest request, CallerCredentials caller, SafeHandle? nscNamespace)
+    /// <param name="callerWaiting">Cancelled once the caller stopped waiting for the answer; recorded, the call is served all the same.</param>
+    public Connection Handle(string nsmgr, NetworkServiceRequest request, CallerCredentials caller, SafeHandle? nscNamespace, CancellationToken callerWaiting = default)
     {
         var connectionId = request.Connection?.Id ?? string.Empty;
         var reselect = request.Connection?.State == State.ReselectRequested;
@@ -44,14 +45,14 @@ internal sealed class RequestHandler(SimulationState state, RoutePlanner planner
                 }
 
                 state.Records.Add(new RequestRecord(
-                    state.Time.GetUtcNow(), nsmgr, connectionId, route.Nse.Name, wire.ForwarderNames(), reselect, StatusCode.OK, null));
+                    state.Time.GetUtcNow(), nsmgr, connectionId, route.Nse.Name, wire.ForwarderNames(), reselect, StatusCode.OK, null, callerWaiting.IsCancellationRequested));
                 SimulatorLog.RequestAccepted(state.Logger, nsmgr, connectionId, route.Nse.Name, wire.ForwarderNames(), reselect);
                 return connection;
             }
             catch (RpcException e)
             {
                 state.Records.Add(new RequestRecord(
-                    state.Time.GetUtcNow(), nsmgr, connectionId, null, [], reselect, e.StatusCode, e.Status.Detail));
+                    state.Time.GetUtcNow(), nsmgr, connectionId, null, [], reselect, e.StatusCode, e.Status.Detail, callerWaiting.IsCancellationRequested));
                 SimulatorLog.RequestFailed(state.Logger, nsmgr, connectionId, e.StatusCode, e.Status.Detail);
                 throw;
             }

@@ -10,6 +10,8 @@ namespace Nsm.Simulator.Services;
 /// <summary>
 /// networkservice.NetworkService as served by one NSMgr. A call is in flight (<see cref="CallConcurrency"/>) until it is
 /// answered or its caller stops waiting; the NSMgr carries it out all the same, in its turn (<see cref="CallsInTurn"/>).
+/// A caller that stops waiting is out of flight at once, from the cancellation itself: not when the handler next gets to
+/// run, by which time the caller may have sent its next call for the connection.
 /// </summary>
 internal sealed class NsmgrNetworkService(NsmgrBinding binding) : NetworkService.NetworkServiceBase
 {
@@ -20,19 +22,17 @@ internal sealed class NsmgrNetworkService(NsmgrBinding binding) : NetworkService
         // advance fake time past the delay without racing its creation. The delay is the way to the NSMgr: a call whose
         // caller goes meanwhile never arrives.
         var delay = binding.Simulation.State.RequestFaults.DelayAsync(binding.Nsmgr, context.CancellationToken);
-        using (binding.Simulation.Records.Concurrency.Begin(binding.Nsmgr, connectionId))
-        {
-            await delay.ConfigureAwait(false);
-            return await InTurnAsync(connectionId, context, caller => ServeRequestAsync(request, caller)).ConfigureAwait(false);
-        }
+        using var inFlight = binding.Simulation.Records.Concurrency.Begin(binding.Nsmgr, connectionId);
+        using var leaving = context.CancellationToken.Register(inFlight.Dispose);
+        await delay.ConfigureAwait(false);
+        return await InTurnAsync(connectionId, context, caller => ServeRequestAsync(request, caller)).ConfigureAwait(false);
     }
 
     public override async Task<Empty> Close(Connection request, ServerCallContext context)
     {
-        using (binding.Simulation.Records.Concurrency.Begin(nsmgr: null, request.Id))
-        {
-            return await InTurnAsync(request.Id, context, caller => ServeCloseAsync(request, caller)).ConfigureAwait(false);
-        }
+        using var inFlight = binding.Simulation.Records.Concurrency.Begin(nsmgr: null, request.Id);
+        using var leaving = context.CancellationToken.Register(inFlight.Dispose);
+        return await InTurnAsync(request.Id, context, caller => ServeCloseAsync(request, caller)).ConfigureAwait(false);
     }
 
     private async Task<Connection> ServeRequestAsync(NetworkServiceRequest request, Caller caller)
@@ -42,7 +42,7 @@ internal sealed class NsmgrNetworkService(NsmgrBinding binding) : NetworkService
         var netns = simulation.IsNsmgrUp(binding.Nsmgr) ? await ReceiveNamespace(request, caller).ConfigureAwait(false) : null;
         // The forwarder's own handle on the namespace, for its vWire; a kernel data plane keeps a copy while it needs one.
         using var nscNamespace = netns is { } inode && simulation.State.Kernel is not null ? binding.Descriptors.Open(inode) : null;
-        return simulation.Request(binding.Nsmgr, request, caller.Credentials, nscNamespace);
+        return simulation.Request(binding.Nsmgr, request, caller.Credentials, nscNamespace, caller.Waiting);
     }
 
     private async Task<Empty> ServeCloseAsync(Connection request, Caller caller)
@@ -65,9 +65,17 @@ internal sealed class NsmgrNetworkService(NsmgrBinding binding) : NetworkService
     {
         // Not disposed: the call may look at its token after this handler returned.
         var waiting = new CancellationTokenSource();
-        using var leaving = context.CancellationToken.Register(waiting.Cancel);
         var caller = new Caller(CallerCredentialsOf.Call(context), ViaUnixSocket(context), waiting.Token);
-        return await binding.InTurn.Run(connectionId, () => serve(caller)).WaitAsync(context.CancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var leaving = context.CancellationToken.Register(waiting.Cancel);
+            return await binding.InTurn.Run(connectionId, () => serve(caller)).WaitAsync(context.CancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Answered or gone: nobody waits for this call any more (its registration may be gone before it ran).
+            await waiting.CancelAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task<Nsm.Netns.NamespaceInode?> ReceiveNamespace(NetworkServiceRequest request, Caller caller)

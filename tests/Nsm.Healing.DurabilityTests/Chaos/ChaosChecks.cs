@@ -107,14 +107,16 @@ public static class ChaosChecks
     /// <summary>
     /// The reselects that moved the connection. One accepted at the NSE where the connection's previous accepted Request
     /// put it moved nothing: the retry of a reselect whose answer was lost with its silo, served again at the same NSE
-    /// by an NSMgr that restarted and forgot the first.
+    /// by an NSMgr that restarted and forgot the first. One the NSMgr served after its caller stopped waiting (its
+    /// deadline passed while the NSMgr was busy, or its silo died) is the NSMgr's doing, which the client could not learn
+    /// of: the client's next reselect answers the same fault, and only that one counts.
     /// </summary>
     private static IEnumerable<RequestRecord> Moves(NsmSimulator simulator, string id)
     {
         string? heldAt = null;
         foreach (var request in Accepted(simulator, id))
         {
-            if (request.Reselect && request.Endpoint != heldAt)
+            if (request.Reselect && request.Endpoint != heldAt && !request.CallerLeft)
             {
                 yield return request;
             }
