@@ -14,6 +14,8 @@ public sealed class CallsInTurnTests
     {
         await using var sim = await Sim.StartAsync(Sim.OneNodeTwoNses(), Sim.Clock());
         using var nsc = new NscClient(sim.NsmgrAddress("nsmgr-1"));
+        // A warm channel: the Request below must reach the NSMgr well within its deadline.
+        await nsc.CloseAsync(await nsc.RequestAsync("c-warm"));
         using var letGo = new ManualResetEventSlim();
         var held = new TaskCompletionSource();
         // The NSMgr busy with something else: no call gets served until it lets go.
@@ -24,13 +26,21 @@ public sealed class CallsInTurnTests
             return 0;
         }));
         await held.Task;
+        RpcException abandoned;
+        Task close;
+        try
+        {
+            abandoned = await Assert.ThrowsAsync<RpcException>(() =>
+                nsc.Network.RequestAsync(NscRequests.New("c-1"), deadline: DateTime.UtcNow.AddSeconds(1)).ResponseAsync);
+            await Eventually.True(() => sim.Records.InFlight("c-1") == 0, "the abandoned Request out of its caller's flight");
+            close = nsc.CloseAsync(NscRequests.New("c-1").Connection);
+            await Eventually.True(() => sim.Records.InFlight("c-1") == 1, "the Close in flight, queued behind the Request");
+        }
+        finally
+        {
+            letGo.Set();
+        }
 
-        var abandoned = await Assert.ThrowsAsync<RpcException>(() =>
-            nsc.Network.RequestAsync(NscRequests.New("c-1"), deadline: DateTime.UtcNow.AddMilliseconds(300)).ResponseAsync);
-        await Eventually.True(() => sim.Records.InFlight("c-1") == 0, "the abandoned Request out of its caller's flight");
-        var close = nsc.CloseAsync(NscRequests.New("c-1").Connection);
-        await Eventually.True(() => sim.Records.InFlight("c-1") == 1, "the Close in flight, queued behind the Request");
-        letGo.Set();
         await close;
         await busy;
 
