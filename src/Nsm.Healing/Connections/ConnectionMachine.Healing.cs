@@ -241,6 +241,7 @@ public sealed partial class ConnectionMachine
         }
 
         ClearHealProgress();
+        _admissionMisses = 0;
         State.CurrentHeal = new HealRecord
         {
             IncidentId = Guid.NewGuid().ToString("N"),
@@ -293,13 +294,17 @@ public sealed partial class ConnectionMachine
                 break;
             case AttemptEnd.NotAdmitted notAdmitted:
                 var heal = State.CurrentHeal!;
+                _admissionMisses = notAdmitted.Unreachable is null ? 0 : _admissionMisses + 1;
                 if (notAdmitted.Unreachable is { } error)
                 {
                     effects.Add(new Observe(new ConnectionNote.AdmissionUnreachable(heal.IncidentId, error)));
                 }
 
-                // Not an attempt, and a wait in the queue is not worth a write: only a heal not yet stored at all is.
-                State.NextAttemptAt = Now + (notAdmitted.RetryAfter ?? Backoff.Delay(State.Policy, heal.Attempts + 1, _env.NextJitter()));
+                // Not an attempt, and a wait in the queue is not worth a write: only a heal not yet stored at all is. An
+                // admission that cannot be reached is asked again on a growing backoff: a storm's heals asking it every
+                // few milliseconds would not bring it back sooner.
+                var step = heal.Attempts + Math.Max(_admissionMisses, 1);
+                State.NextAttemptAt = Now + (notAdmitted.RetryAfter ?? Backoff.Delay(State.Policy, step, _env.NextJitter()));
                 effects.Add(new ScheduleWakeup(State.NextAttemptAt.Value));
                 if (_healStartUnsaved)
                 {

@@ -34,6 +34,10 @@ public sealed partial class ConnectionMachine
     // A heal started and not yet written: its first attempt's claim usually writes it.
     private bool _healStartUnsaved;
 
+    // Admissions this heal could not reach in a row (its silo died, it is moving): the backoff to asking again grows with
+    // them, as it does with failed attempts.
+    private int _admissionMisses;
+
     // The machine's own call or write whose outcome is the next input (an attempt's are the attempt's).
     private Awaiting? _awaiting;
 

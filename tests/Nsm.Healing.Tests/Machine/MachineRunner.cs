@@ -65,6 +65,9 @@ internal sealed class MachineRunner
     /// <summary>Whether the admission has a free permit; when not, heals queue.</summary>
     public bool AdmissionFree { get; set; } = true;
 
+    /// <summary>False: asking the admission fails, as when its silo died and it is not placed anew yet.</summary>
+    public bool AdmissionReachable { get; set; } = true;
+
     /// <summary>Whether this silo holds a standing permit for the NSMgr.</summary>
     public bool StandingPermitOnHand { get; set; }
 
@@ -455,6 +458,11 @@ internal sealed class MachineRunner
 
     private ConnectionInput Admit()
     {
+        if (!AdmissionReachable)
+        {
+            return new AdmissionUnreachable("the admission's silo died");
+        }
+
         if (Granted.Contains(Id))
         {
             return new AdmissionAnswered(true, TimeSpan.Zero);
