@@ -294,10 +294,14 @@ public sealed partial class ConnectionMachine
                 break;
             case AttemptEnd.NotAdmitted notAdmitted:
                 var heal = State.CurrentHeal!;
-                _admissionMisses = notAdmitted.Unreachable is null ? 0 : _admissionMisses + 1;
                 if (notAdmitted.Unreachable is { } error)
                 {
+                    _admissionMisses++;
                     effects.Add(new Observe(new ConnectionNote.AdmissionUnreachable(heal.IncidentId, error)));
+                }
+                else
+                {
+                    _admissionMisses = 0;
                 }
 
                 // Not an attempt, and a wait in the queue is not worth a write: only a heal not yet stored at all is. An
